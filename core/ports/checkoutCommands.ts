@@ -9,6 +9,8 @@ export interface CheckoutCommand {
   readonly checkoutId: CheckoutId;
   readonly buyerId: BuyerId;
   readonly requestHash: string;
+  /** The submitted CheckoutRequest (JSON), so recovery can restart a checkout that has no snapshot yet. */
+  readonly request: string;
   readonly status: CommandStatus;
   /** Persisted machine snapshot (JSON), null before the first transition. */
   readonly snapshot: string | null;
@@ -23,7 +25,7 @@ export type SubmitResult =
   | { readonly status: "conflict"; readonly command: CheckoutCommand };
 
 export interface CheckoutCommandStore {
-  submit(input: { checkoutId: CheckoutId; buyerId: BuyerId; requestHash: string }): Promise<SubmitResult>;
+  submit(input: { checkoutId: CheckoutId; buyerId: BuyerId; requestHash: string; request: string }): Promise<SubmitResult>;
   save(checkoutId: CheckoutId, update: { status: CommandStatus; snapshot: string | null }): Promise<CheckoutCommand>;
   get(checkoutId: CheckoutId): Promise<CheckoutCommand | undefined>;
   /** Commands still `running`, oldest first: what recovery resumes. */
