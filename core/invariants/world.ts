@@ -1,0 +1,56 @@
+// What the checkers judge: the final stores, the provider's own ledger and facts the harness saw
+// during the run. Everything is plain data, so a checker is a pure function.
+import type { CheckoutCommand } from "../ports/checkoutCommands.ts";
+import type { Reservation, StockLevel } from "../ports/inventory.ts";
+import type { OrderEvent } from "../ports/orderLedger.ts";
+import type { PaymentRecord } from "../ports/paymentLedger.ts";
+import type { ProviderCharge } from "../ports/paymentProvider.ts";
+import type { Money } from "../money.ts";
+
+export interface PriceChange {
+  readonly sku: string;
+  readonly version: number;
+  readonly price: Money;
+  readonly at: number;
+}
+
+export interface Submission {
+  /** The client's checkout id (its idempotency key), before any coordinator rewriting. */
+  readonly checkoutId: string;
+  readonly buyerId: string;
+  readonly at: number;
+  /** 1 for the first click, 2 for a double click or retry. */
+  readonly submission: number;
+}
+
+export interface World {
+  /** Virtual time at the end of the run. */
+  readonly now: number;
+  readonly levels: readonly StockLevel[];
+  /** Units received per `sku@location` (sum of receipt and adjustment movements). */
+  readonly received: Readonly<Record<string, number>>;
+  readonly reservations: readonly Reservation[];
+  /** Every order's events as the ledger holds them at the end. */
+  readonly orders: Readonly<Record<string, readonly OrderEvent[]>>;
+  /** Every event the run saw appended, in append order: the ledger must still hold each unchanged. */
+  readonly appended: readonly OrderEvent[];
+  readonly payments: readonly PaymentRecord[];
+  readonly charges: readonly ProviderCharge[];
+  readonly commands: readonly CheckoutCommand[];
+  /** Event ids that reached the event stream at least once. */
+  readonly published: ReadonlySet<string>;
+  /** Downstream effects: consumer -> event id -> how many times the effect ran. */
+  readonly effects: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly priceChanges: readonly PriceChange[];
+  readonly submissions: readonly Submission[];
+  /** Checkouts that ended, by the checkout id the coordinator used: outcome. */
+  readonly outcomes: Readonly<Record<string, string>>;
+  /** True when the run's liveness phase ended with faults healed (liveness is judged only then). */
+  readonly healed: boolean;
+}
+
+/** The client's checkout id behind a coordinator checkout id (`c-1~2` -> `c-1` when checkout keys are off). */
+export const clientCheckoutId = (checkoutId: string): string => {
+  const i = checkoutId.indexOf("~");
+  return i < 0 ? checkoutId : checkoutId.slice(0, i);
+};

@@ -1,0 +1,168 @@
+// The harness wraps every port so adapters never need to know the simulator: a call is recorded as
+// `invoke`, waits as a scheduled step, runs the real adapter when picked, and its answer is
+// delivered, delayed or lost as the fault sites decide, all on virtual time.
+import { ProviderUnreachable } from "../core/ports/paymentProvider.ts";
+import type { VirtualClock } from "./clock.ts";
+import type { Faults, FaultSite } from "./faults.ts";
+import type { History } from "./history.ts";
+import type { Scheduler } from "./scheduler.ts";
+
+/** The caller gave up waiting: the operation may or may not have happened. */
+export class CallTimeout extends Error {
+  readonly _tag = "CallTimeout";
+  constructor(readonly f: string, readonly afterMs: number) {
+    super(`${f}: no answer within ${afterMs} ms`);
+  }
+}
+
+export interface HarnessOptions {
+  /** How long a caller waits for a store answer before it gives up (the RPC timeout). */
+  readonly storeTimeoutMs: number;
+  /** How long the payment client waits for the provider. */
+  readonly providerTimeoutMs: number;
+  /** Upper bound of injected latency. */
+  readonly latencyMsMax: number;
+}
+
+/** Which faults a port's calls are exposed to; stores and the provider fail differently. */
+type PortKind = "store" | "provider";
+
+/** A process that can die: calls it made are dropped or left unanswered after it crashes. */
+export interface ProcessRef {
+  readonly name: string;
+  alive: boolean;
+}
+
+export class Harness {
+  /** Calls a process made that are still waiting for the scheduler. */
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly clock: VirtualClock,
+    private readonly faults: Faults,
+    private readonly history: History,
+    private readonly options: HarnessOptions,
+  ) {}
+
+  /**
+   * Wraps `target` for `process`: every function-valued property (own or inherited) becomes a
+   * scheduled, fault-injected call. Port methods must return promises.
+   */
+  wrap<T extends object>(portName: string, target: T, process: ProcessRef, kind: PortKind = "store"): T {
+    const wrapped: Record<string, unknown> = {};
+    for (const method of methodsOf(target)) {
+      const f = `${portName}.${method}`;
+      wrapped[method] = (...args: unknown[]) => this.call(process, kind, f, () => (target as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args), args);
+    }
+    return wrapped as T;
+  }
+
+  private call(process: ProcessRef, kind: PortKind, f: string, invoke: () => Promise<unknown>, args: unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const op = this.history.newOp();
+      this.scheduler.enqueue(process.name, f, () => {
+        if (!process.alive) return; // the sender died before the request left
+        const now = this.clock.now();
+        this.history.add(now, "invoke", process.name, f, summarizeArgs(args), op);
+        const timeoutMs = kind === "store" ? this.options.storeTimeoutMs : this.options.providerTimeoutMs;
+        const site = (name: string) => `${kind}.${name}` as FaultSite;
+
+        const giveUp = (reason: "timeout" | "request-lost") => {
+          this.clock.setTimeout(() => {
+            if (!process.alive) return;
+            this.history.add(this.clock.now(), "info", process.name, f, reason, op);
+            reject(kind === "provider" ? new ProviderUnreachable(reason === "timeout" ? "timeout" : "request-lost") : new CallTimeout(f, timeoutMs));
+          }, timeoutMs);
+        };
+
+        if (this.faults.fire(site("request-lost"), process.name, f)) return giveUp("request-lost");
+        if (kind === "provider" && this.faults.fire("provider.5xx-before", process.name, f)) {
+          return this.deliver(process, f, op, { status: 503, body: { error: { type: "api_error", message: "service unavailable" } }, replayed: false }, resolve, 0);
+        }
+
+        let pending: Promise<unknown>;
+        try {
+          pending = invoke();
+        } catch (err) {
+          pending = Promise.reject(err);
+        }
+        pending.then(
+          (value) => {
+            if (this.faults.fire(site("response-lost"), process.name, f)) return giveUp("timeout");
+            if (kind === "provider") {
+              if (this.faults.fire("provider.connection-reset", process.name, f)) {
+                this.history.add(this.clock.now(), "info", process.name, f, "connection-reset", op);
+                return process.alive ? reject(new ProviderUnreachable("connection-reset")) : undefined;
+              }
+              if (this.faults.fire("provider.5xx-after", process.name, f))
+                value = { status: 500, body: { error: { type: "api_error", message: "internal error after processing" } }, replayed: false };
+            }
+            let delay = 0;
+            if (this.faults.fire(site("latency"), process.name, f)) delay = 1 + this.faults.int(this.options.latencyMsMax);
+            if (delay >= timeoutMs) return giveUp("timeout");
+            this.deliver(process, f, op, value, resolve, delay);
+          },
+          (err: unknown) => {
+            if (!process.alive) return;
+            this.history.add(this.clock.now(), "fail", process.name, f, errorSummary(err), op);
+            reject(err);
+          },
+        );
+      });
+    });
+  }
+
+  private deliver(process: ProcessRef, f: string, op: number, value: unknown, resolve: (v: unknown) => void, delayMs: number): void {
+    const complete = () => {
+      if (!process.alive) return;
+      this.history.add(this.clock.now(), "ok", process.name, f, summarizeResult(value), op);
+      resolve(value);
+    };
+    if (delayMs > 0) this.clock.setTimeout(complete, delayMs);
+    else complete();
+  }
+}
+
+const methodCache = new WeakMap<object, string[]>();
+
+/** Function-valued properties of an object and its prototype chain (not Object.prototype's). */
+export function methodsOf(target: object): string[] {
+  const proto = Object.getPrototypeOf(target) as object | null;
+  const cached = proto && proto !== Object.prototype ? methodCache.get(proto) : undefined;
+  if (cached) return cached;
+  const names = new Set<string>();
+  for (let o: object | null = target; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name === "constructor" || name.startsWith("_")) continue;
+      const d = Object.getOwnPropertyDescriptor(o, name);
+      if (d && typeof d.value === "function") names.add(name);
+    }
+  }
+  const list = [...names].sort();
+  if (proto && proto !== Object.prototype && !Object.getOwnPropertyNames(target).some((n) => typeof (target as Record<string, unknown>)[n] === "function")) methodCache.set(proto, list);
+  return list;
+}
+
+const ID_FIELDS = ["key", "checkoutId", "orderId", "sku", "buyerId", "eventId", "chargeId", "reference", "status", "type", "ok", "reason", "created"] as const;
+
+/** A short, deterministic picture of a value for the history: ids and statuses, never whole objects. */
+export function summarize(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "object") return value;
+  if (Array.isArray(value)) return depth > 0 ? `[${value.length}]` : value.slice(0, 4).map((v) => summarize(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const k of ID_FIELDS) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined && (typeof v !== "object" || v === null)) out[k] = v;
+  }
+  const body = (value as { body?: unknown }).body;
+  if (body && typeof body === "object" && depth === 0) out["body"] = summarize(body, depth + 1);
+  return out;
+}
+
+const summarizeArgs = (args: unknown[]) => (args.length === 1 ? summarize(args[0], 1) : args.map((a) => summarize(a, 1)));
+const summarizeResult = (v: unknown) => summarize(v, 0);
+
+function errorSummary(err: unknown): unknown {
+  if (err && typeof err === "object" && "_tag" in err) return { error: (err as { _tag: string })._tag, message: (err as { message?: string }).message ?? "" };
+  return { error: err instanceof Error ? err.message : String(err) };
+}
