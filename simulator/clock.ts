@@ -62,6 +62,11 @@ export class VirtualClock implements Clock {
     return fired;
   }
 
+  /** A clock jump (NTP step, a paused VM): time leaps; timers due meanwhile fire on the next advance. */
+  jump(ms: number): void {
+    this.t += Math.max(0, ms);
+  }
+
   /** How many timers are still pending (cancelled ones excluded). */
   pendingTimers(): number {
     return this.heap.length - this.cancelled.size;

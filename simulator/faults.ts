@@ -33,6 +33,8 @@ export class Faults {
   private readonly enabled = new Map<FaultSite, number>();
   private on = true;
   readonly fired = new Map<FaultSite, number>();
+  /** Told of every firing (coverage of state x fault pairs). */
+  onFire: ((site: FaultSite, process: string) => void) | undefined;
 
   constructor(
     plan: FaultPlan,
@@ -73,6 +75,7 @@ export class Faults {
     if (p === undefined || !this.random.chance(p)) return false;
     this.fired.set(site, (this.fired.get(site) ?? 0) + 1);
     this.history.add(this.clock.now(), "fault", process, site, detail);
+    this.onFire?.(site, process);
     return true;
   }
 

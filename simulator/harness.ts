@@ -47,9 +47,9 @@ export class Harness {
    * Wraps `target` for `process`: every function-valued property (own or inherited) becomes a
    * scheduled, fault-injected call. Port methods must return promises.
    */
-  wrap<T extends object>(portName: string, target: T, process: ProcessRef, kind: PortKind = "store"): T {
+  wrap<T extends object>(portName: string, target: T, process: ProcessRef, kind: PortKind = "store", methods: readonly string[] = methodsOf(target)): T {
     const wrapped: Record<string, unknown> = {};
-    for (const method of methodsOf(target)) {
+    for (const method of methods) {
       const f = `${portName}.${method}`;
       wrapped[method] = (...args: unknown[]) => this.call(process, kind, f, () => (target as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args), args);
     }

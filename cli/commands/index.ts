@@ -1,6 +1,9 @@
 // Every command, registered in the order `--help` lists them.
 import type { Command } from "commander";
+import { defineReplay, defineRun, defineScenarios } from "./simulate.ts";
 
 export function defineCommands(program: Command): void {
-  void program;
+  defineRun(program);
+  defineReplay(program);
+  defineScenarios(program);
 }

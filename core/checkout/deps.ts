@@ -50,6 +50,10 @@ export interface CheckoutRequest {
   readonly buyerId: BuyerId;
   readonly currency: Currency;
   readonly lines: readonly { readonly sku: Sku; readonly quantity: number; readonly priceSnapshot: Money; readonly priceVersion: number }[];
+  /** The buyer's click count for this checkout id: 1 for the first submit, 2 for a double click or retry. */
+  readonly submission?: number;
+  /** The buyer accepts a backorder if stock runs out after acceptance (async-reservation); otherwise apology + void. */
+  readonly allowBackorder?: boolean;
 }
 
 /** How a checkout ended; every checkout must reach one once faults stop (liveness). */

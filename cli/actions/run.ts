@@ -1,0 +1,142 @@
+// `checkout-sim run`: every scenario x seed, judged; failures shrunk to a counterexample with the
+// exact replay command. Exit 0 when every invariant held, 1 on any violation.
+import { INVARIANTS, type InvariantName } from "../../core/invariants/verdict.ts";
+import type { RunOptions, RunResult } from "../../simulator/run.ts";
+import { SCENARIOS } from "../../scenarios/index.ts";
+import { renderJunit } from "../../reports/junit.ts";
+import { renderMarkdown, renderTable, renderViolations, type Cell, type Summary } from "../../reports/summary.ts";
+import { EXIT, parseCount } from "../usage.ts";
+import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
+import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
+import { join } from "node:path";
+
+interface RunFlags extends CommonRunFlags {
+  seeds?: string;
+  seed?: string;
+  checkDeterminism?: boolean;
+  out?: string;
+  json?: boolean;
+  junit?: string;
+}
+
+/** Failures shrunk per scenario x invariant: the first one; shrinking is costly and one suffices. */
+const SHRINK_PER_CELL = 1;
+
+export async function runAction(names: string[], flags: RunFlags): Promise<void> {
+  // Validate everything before any work, so bad input exits 2 with nothing written.
+  const scenarios = names.length > 0 ? names.map(scenarioByName) : [...SCENARIOS];
+  const seeds = parseCount(flags.seeds ?? "20", "--seeds", 1);
+  const firstSeed = parseSeed(flags.seed ?? "1", "--seed");
+  const common = parseCommon(flags);
+  if (flags.out) checkWritableDir(flags.out, "--out");
+  if (flags.junit) checkWritableFile(flags.junit, "--junit");
+
+  const { runScenario } = await import("../../simulator/run.ts");
+  const { shrink, counterexample } = await import("../../simulator/shrink.ts");
+  const { replayCommand } = await import("../../simulator/replayCommand.ts");
+  const execute = runScenario;
+
+  const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} } };
+  if (flags.checkDeterminism) Object.assign(summary, { determinism: { checked: 0, divergences: [] } });
+  const progress = new Progress(scenarios.length * seeds, !flags.json);
+  const base = common;
+  const architecture = common.architecture;
+  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${architecture}, stores ${String(base.stores)}${base.disable?.length ? `, disabled: ${base.disable.join(", ")}` : ""}`);
+
+  let done = 0;
+  for (const scenario of scenarios) {
+    const cells = new Map<InvariantName, Cell>();
+    for (const invariant of scenario.invariants) {
+      const cell: Cell = { scenario: scenario.name, invariant, runs: 0, passed: 0, failed: 0, unknown: 0 };
+      cells.set(invariant, cell);
+      summary.cells.push(cell);
+    }
+    let failedSeeds = 0;
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+      const faults = restrictFaults(scenario, base.faults);
+      const options: RunOptions = { ...base, scenario, seed, ...(faults ? { faults } : {}) };
+      const result: RunResult = await execute(options);
+      summary.runs++;
+      merge(summary.coverage.transitions, result.coverage.transitions);
+      merge(summary.coverage.stateFaults, result.coverage.stateFaults);
+      if (flags.checkDeterminism && summary.determinism) {
+        const again = await execute(options);
+        summary.determinism.checked++;
+        if (again.traceHash !== result.traceHash) {
+          summary.determinism.divergences.push({ scenario: scenario.name, seed, first: result.traceHash, second: again.traceHash });
+          progress.line(`nondeterminism: ${scenario.name} seed ${seed} gave traces ${result.traceHash} and ${again.traceHash}`);
+          break;
+        }
+      }
+      if (result.violations.length > 0) failedSeeds++;
+      for (const verdict of result.check.verdicts) {
+        const cell = cells.get(verdict.invariant)!;
+        cell.runs++;
+        if (verdict.valid === true) cell.passed++;
+        else if (verdict.valid === "unknown") cell.unknown++;
+        else {
+          cell.failed++;
+          if (!cell.firstViolation && cell.failed <= SHRINK_PER_CELL) {
+            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: 25, execute });
+            const report = {
+              scenario: scenario.name,
+              seed,
+              invariant: verdict.invariant,
+              message: shrunk.result.violations.find((v) => v.invariant === verdict.invariant)?.message ?? verdict.violations[0]!.message,
+              replay: replayCommand(shrunk.options),
+              counterexample: counterexample(shrunk.result, verdict.invariant),
+            };
+            cell.firstViolation = report;
+            summary.violations.push(report);
+          } else if (cell.failed > SHRINK_PER_CELL && summary.violations.length < 500) {
+            summary.violations.push({ scenario: scenario.name, seed, invariant: verdict.invariant, message: verdict.violations[0]!.message, replay: replayCommand(options), counterexample: [] });
+          }
+        }
+      }
+      done++;
+      progress.tick(done, `${scenario.name} seed ${seed}`);
+    }
+    progress.line(`${scenario.name}: ${seeds - failedSeeds}/${seeds} seeds held every invariant`);
+  }
+  progress.end();
+
+  const json = {
+    runs: summary.runs,
+    violations: summary.violations.map((v) => ({ scenario: v.scenario, seed: v.seed, invariant: v.invariant, message: v.message, replay: v.replay, counterexample: v.counterexample })),
+    coverage: coverageSummary(summary),
+    cells: summary.cells.map(({ firstViolation: _f, ...c }) => c),
+    ...(summary.determinism ? { determinism: summary.determinism } : {}),
+  };
+  if (flags.out) {
+    writeAtomic(join(flags.out, "report.json"), JSON.stringify(json, null, 2) + "\n");
+    writeAtomic(join(flags.out, "report.md"), renderMarkdown(summary));
+  }
+  if (flags.junit) writeAtomic(flags.junit, renderJunit(summary));
+  if (flags.json) process.stdout.write(JSON.stringify(json, null, 2) + "\n");
+  else {
+    process.stdout.write(renderTable(summary) + "\n");
+    if (summary.violations.length > 0) process.stdout.write(renderViolations(summary) + "\n");
+    const distinct = [...new Set(summary.violations.map((v) => v.invariant))];
+    process.stdout.write(
+      summary.violations.length === 0
+        ? `\nAll invariants held: ${summary.runs} runs.\n`
+        : `\n${summary.violations.length} violations of ${distinct.length} invariants (${distinct.join(", ")}) in ${summary.runs} runs.\n`,
+    );
+  }
+  const diverged = (summary.determinism?.divergences.length ?? 0) > 0;
+  process.exitCode = summary.violations.length > 0 || diverged ? EXIT.violation : EXIT.ok;
+}
+
+function merge(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+function coverageSummary(summary: Summary) {
+  return {
+    transitionsTaken: Object.keys(summary.coverage.transitions).length,
+    transitions: summary.coverage.transitions,
+    stateFaultPairs: Object.keys(summary.coverage.stateFaults).length,
+    stateFaults: summary.coverage.stateFaults,
+    invariants: INVARIANTS.length,
+  };
+}

@@ -1,0 +1,54 @@
+// Flags of `scenarios`, `run` and `replay`: the CI-facing contract. The work is in cli/actions/.
+import type { Command } from "commander";
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(",").filter((v) => v.length > 0)];
+
+/** Options shared by run and replay, so a replay command accepts everything a run printed. */
+function runFlags(cmd: Command): Command {
+  return cmd
+    .option("--policy <policy>", "reservation policy: reserve-before-payment | reserve-after-authorization | async-reservation (default: the scenario's)")
+    .option("--stores <engine>", "store adapters: memory | sqlite", "memory")
+    .option("--architecture <architecture>", "split (five stores, the reference) | monolith (one database, one transaction)", "split")
+    .option("--disable <mitigation...>", "switch a mitigation off to prove its checker (repeatable): checkout-key, payment-key, reservation, reservation-expiry, reconciliation, consumer-dedupe, reprice, outbox", collect)
+    .option("--swarm", "draw the fault mix from the seed (swarm testing)")
+    .option("--strategy <strategy>", "scheduling strategy: random | pct", "random")
+    .option("--buyers <n>", "override the scenario's buyer count (shrinking uses this)")
+    .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)");
+}
+
+export function defineScenarios(program: Command): void {
+  program
+    .command("scenarios")
+    .description("list the scenarios with what they test")
+    .option("--json", "print JSON: [{ name, description, invariants }]")
+    .action(async (opts: { json?: boolean }) => (await import("../actions/scenarios.ts")).scenariosAction(opts));
+}
+
+export function defineRun(program: Command): void {
+  runFlags(
+    program
+      .command("run")
+      .description("run scenarios over many seeds with faults; exit 0 when every invariant held, 1 on a violation, 2 on bad input")
+      .argument("[scenario...]", "scenario names (default: all; see `checkout-sim scenarios`)"),
+  )
+    .option("--seeds <n>", "how many seeds per scenario", "20")
+    .option("--seed <s>", "first seed (seeds are s, s+1, ...)", "1")
+    .option("--check-determinism", "run every seed twice and stop at the first trace divergence")
+    .option("--out <dir>", "write report.md and report.json into DIR")
+    .option("--json", "print the result as JSON instead of the table")
+    .option("--junit <file>", "write JUnit XML (one test case per scenario x invariant)")
+    .action(async (scenarios: string[], opts: Record<string, unknown>) => (await import("../actions/run.ts")).runAction(scenarios, opts));
+}
+
+export function defineReplay(program: Command): void {
+  runFlags(
+    program
+      .command("replay")
+      .description("replay one run exactly: print its history and trace hash")
+      .argument("<scenario>", "scenario name"),
+  )
+    .requiredOption("--seed <s>", "the seed to replay")
+    .option("--trace <file>", "write the JSON-lines trace to FILE")
+    .option("--json", "print { scenario, seed, traceHash, valid, violations, history } as JSON")
+    .action(async (scenario: string, opts: { seed: string }) => (await import("../actions/replay.ts")).replayAction(scenario, opts));
+}

@@ -1,0 +1,18 @@
+// The public API of checkout-sim, listed by hand: run the scenarios and checkers against your own
+// store adapters or your own coordinator, the way Jepsen tests real databases.
+export { runScenario, ARCHITECTURES } from "./simulator/run.ts";
+export type { RunOptions, RunResult, Coverage, Architecture } from "./simulator/run.ts";
+export type { Scenario, WorkloadConstraints, TimingConstraints } from "./simulator/scenario.ts";
+export { FAULT_SITES } from "./simulator/faults.ts";
+export type { FaultPlan, FaultSite } from "./simulator/faults.ts";
+export type { Coordinator, CheckoutHandleLike, CoordinatorRunOptions, TransitionTaken } from "./simulator/coordinator.ts";
+export { referenceCoordinator } from "./simulator/referenceCoordinator.ts";
+export type { StoresFactory, StoresChoice, OpenedStores } from "./simulator/stores.ts";
+export { shrink, counterexample } from "./simulator/shrink.ts";
+export { replayCommand } from "./simulator/replayCommand.ts";
+export { SCENARIOS, findScenario } from "./scenarios/index.ts";
+export { checkAll, PROTECTS, INVARIANTS } from "./core/invariants/index.ts";
+export type { World, Verdict, Violation, InvariantName, CheckResult } from "./core/invariants/index.ts";
+export { createMemoryStores } from "./adapters/memory/index.ts";
+export { createSqliteStores } from "./adapters/sqlite/index.ts";
+export * from "./core/index.ts";

@@ -1,0 +1,80 @@
+// The result of `checkout-sim run`: per scenario x invariant how many seeds held, failed or stayed
+// unknown, the violations with their replay commands, and coverage. Every renderer reads this.
+import type { InvariantName } from "../core/invariants/verdict.ts";
+
+export interface ViolationReport {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly invariant: InvariantName;
+  readonly message: string;
+  readonly replay: string;
+  readonly counterexample: readonly string[];
+}
+
+export interface Cell {
+  readonly scenario: string;
+  readonly invariant: InvariantName;
+  runs: number;
+  passed: number;
+  failed: number;
+  unknown: number;
+  firstViolation?: ViolationReport;
+}
+
+export interface Summary {
+  runs: number;
+  readonly scenarios: readonly string[];
+  readonly cells: Cell[];
+  readonly violations: ViolationReport[];
+  readonly coverage: { transitions: Record<string, number>; stateFaults: Record<string, number> };
+  readonly determinism?: { checked: number; divergences: { scenario: string; seed: number; first: string; second: string }[] };
+}
+
+/** Terminal table: one row per scenario, one column per invariant it judges. */
+export function renderTable(summary: Summary): string {
+  const invariants = [...new Set(summary.cells.map((c) => c.invariant))];
+  const short = (i: string) => i.replace("no-", "").replace("-per-checkout", "").replace("one-order", "1-order").slice(0, 14);
+  const width = Math.max(...summary.scenarios.map((s) => s.length), 8);
+  const head = ["scenario".padEnd(width), ...invariants.map((i) => short(i).padStart(14))].join(" ");
+  const rows = summary.scenarios.map((s) =>
+    [
+      s.padEnd(width),
+      ...invariants.map((i) => {
+        const c = summary.cells.find((x) => x.scenario === s && x.invariant === i);
+        const text = !c ? "-" : c.failed > 0 ? `FAIL ${c.failed}/${c.runs}` : c.unknown > 0 ? `ok ${c.passed}/${c.runs}?` : `ok ${c.passed}/${c.runs}`;
+        return text.padStart(14);
+      }),
+    ].join(" "),
+  );
+  return [head, "-".repeat(head.length), ...rows].join("\n");
+}
+
+export function renderViolations(summary: Summary): string {
+  const out: string[] = [];
+  const firsts = summary.cells.filter((c) => c.firstViolation).map((c) => c.firstViolation!);
+  for (const v of firsts) {
+    out.push(`\n${v.scenario} / ${v.invariant} (seed ${v.seed}): ${v.message}`);
+    out.push(`  replay: ${v.replay}`);
+    for (const line of v.counterexample) out.push(`  ${line}`);
+  }
+  return out.join("\n");
+}
+
+/** Markdown report for --out. */
+export function renderMarkdown(summary: Summary): string {
+  const invariants = [...new Set(summary.cells.map((c) => c.invariant))];
+  const lines = [`# checkout-sim run`, "", `${summary.runs} runs, ${summary.violations.length} violations.`, "", `| scenario | ${invariants.join(" | ")} |`, `|---|${invariants.map(() => "---").join("|")}|`];
+  for (const s of summary.scenarios) {
+    const cells = invariants.map((i) => {
+      const c = summary.cells.find((x) => x.scenario === s && x.invariant === i);
+      return !c ? "" : c.failed > 0 ? `**FAIL** ${c.failed}/${c.runs}` : `ok ${c.passed}/${c.runs}${c.unknown ? ` (${c.unknown} unknown)` : ""}`;
+    });
+    lines.push(`| ${s} | ${cells.join(" | ")} |`);
+  }
+  for (const c of summary.cells.filter((x) => x.firstViolation)) {
+    const v = c.firstViolation!;
+    lines.push("", `## ${v.scenario}: ${v.invariant} (seed ${v.seed})`, "", v.message, "", "```", v.replay, ...v.counterexample, "```");
+  }
+  lines.push("", "## Coverage", "", `${Object.keys(summary.coverage.transitions).length} machine transitions taken, ${Object.keys(summary.coverage.stateFaults).length} (state, fault) pairs.`);
+  return lines.join("\n") + "\n";
+}

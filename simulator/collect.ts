@@ -1,0 +1,62 @@
+// Reads the final world straight from the unwrapped stores and the provider's ledger, after the run:
+// checkers judge the truth, not what some process believed.
+import type { Stores } from "../core/ports/index.ts";
+import type { OrderEvent } from "../core/ports/orderLedger.ts";
+import type { Reservation } from "../core/ports/inventory.ts";
+import type { PriceChange, Submission, World } from "../core/invariants/world.ts";
+import type { ProviderModel } from "../adapters/provider/model.ts";
+
+export interface CollectInput {
+  readonly stores: Stores;
+  readonly provider: ProviderModel;
+  readonly now: number;
+  readonly appended: readonly OrderEvent[];
+  readonly priceChanges: readonly PriceChange[];
+  readonly submissions: readonly Submission[];
+  readonly effects: World["effects"];
+  readonly outcomes: World["outcomes"];
+  readonly healed: boolean;
+}
+
+export async function collectWorld(input: CollectInput): Promise<World> {
+  const { stores } = input;
+  const levels = await stores.inventory.levels();
+  const received: Record<string, number> = {};
+  for (const l of levels) {
+    const moves = await stores.inventory.movements(l.sku, l.location);
+    received[`${l.sku}@${l.location}`] = moves.filter((m) => m.kind !== "shipment").reduce((n, m) => n + m.delta, 0);
+  }
+  const commands = await stores.commands.all();
+  const reservations: Reservation[] = [];
+  const seenKeys = new Set<string>();
+  for (const c of commands) {
+    for (const r of await stores.inventory.findByCheckout(c.checkoutId)) {
+      if (!seenKeys.has(r.key)) reservations.push(r);
+      seenKeys.add(r.key);
+    }
+  }
+  const orders: Record<string, OrderEvent[]> = {};
+  for (const id of await stores.orders.orderIds()) orders[id] = await stores.orders.events(id);
+  const published = new Set<string>();
+  for (let batch = await stores.events.poll("__checker__", 10_000); batch.length > 0; batch = await stores.events.poll("__checker__", 10_000)) {
+    for (const d of batch) published.add(d.eventId);
+    await stores.events.commitOffset("__checker__", batch[batch.length - 1]!.offset);
+  }
+  return {
+    now: input.now,
+    levels,
+    received,
+    reservations,
+    orders,
+    appended: input.appended,
+    payments: await stores.payments.all(),
+    charges: input.provider.charges(),
+    commands,
+    published,
+    effects: input.effects,
+    priceChanges: input.priceChanges,
+    submissions: input.submissions,
+    outcomes: input.outcomes,
+    healed: input.healed,
+  };
+}

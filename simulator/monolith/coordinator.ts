@@ -1,0 +1,64 @@
+// The monolith's checkout: one transaction around everything, the payment call inside it, no
+// idempotency keys anywhere, the cart's prices taken as they are. Rollback cannot undo a charge.
+import { IdempotencyKey, MerchantId } from "../../core/ids.ts";
+import type { CheckoutDeps, CheckoutOutcome, CheckoutRequest } from "../../core/checkout/deps.ts";
+import type { PaymentProvider, ProviderCharge } from "../../core/ports/paymentProvider.ts";
+import type { MonolithDb } from "../../adapters/monolith/monolithDb.ts";
+import type { CheckoutHandleLike, Coordinator } from "../coordinator.ts";
+
+/** What a monolith checkout sees: the shared database and the provider, both behind the harness. */
+export interface MonolithDeps extends CheckoutDeps {
+  readonly provider: PaymentProvider;
+  readonly monolith: MonolithDb;
+}
+
+export function createMonolithCoordinator(merchantId: MerchantId): Coordinator {
+  let requests = 0; // no idempotency keys: every request is new
+  const checkout = async (deps: MonolithDeps, request: CheckoutRequest, stopped: () => boolean): Promise<{ outcome: CheckoutOutcome; reason?: string }> => {
+    const skus = [...new Set(request.lines.map((l) => l.sku))].sort();
+    const tx = await deps.monolith.begin(skus);
+    for (const sku of skus) {
+      const needed = request.lines.filter((l) => l.sku === sku).reduce((n, l) => n + l.quantity, 0);
+      if ((tx.qty[sku] ?? 0) < needed) return { outcome: "rejected", reason: "out-of-stock" };
+    }
+    const total = request.lines.reduce((n, l) => n + l.priceSnapshot.amount * l.quantity, 0);
+    let charge: ProviderCharge | undefined;
+    for (let attempt = 1; attempt <= 2 && !charge; attempt++) {
+      try {
+        const key = IdempotencyKey(`${request.checkoutId}:${++requests}`);
+        const res = await deps.provider.authorize(merchantId, key, { amount: { amount: total, currency: request.currency }, reference: request.checkoutId });
+        if (res.status === 402) return { outcome: "rejected", reason: "declined" }; // ROLLBACK
+        if (res.status === 200) charge = res.body as ProviderCharge;
+      } catch {
+        // timeout: retry the whole call, with a new request
+      }
+    }
+    if (!charge || stopped()) return { outcome: "rejected", reason: "payment-failed" }; // ROLLBACK: the charge may exist anyway
+    const order = await deps.monolith.commit(tx, {
+      checkoutId: request.checkoutId,
+      buyerId: request.buyerId,
+      status: "paid",
+      total,
+      lines: request.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.priceSnapshot.amount, priceVersion: l.priceVersion })),
+      chargeId: charge.id,
+    });
+    await deps.monolith.setStatus(order.id, "confirmed");
+    return { outcome: "confirmed" };
+  };
+
+  return {
+    async submit(deps, request) {
+      let stopped = false;
+      const outcome = checkout(deps as MonolithDeps, request, () => stopped).catch(() => ({ outcome: "rejected" as const, reason: "error" }));
+      const handle: CheckoutHandleLike = { checkoutId: request.checkoutId, outcome, stop: () => void (stopped = true) };
+      return handle;
+    },
+    resume(_deps, command) {
+      // No durable checkout state: a crash loses the transaction; the buyer may try again.
+      return { checkoutId: command.checkoutId, outcome: new Promise(() => undefined), stop: () => undefined };
+    },
+    async handleWebhook() {
+      return undefined; // the monolith ignores webhooks: it believed the synchronous answer
+    },
+  };
+}

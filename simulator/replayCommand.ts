@@ -1,0 +1,16 @@
+// The exact command that replays a run, shrinking overrides included: what a failing CI job prints.
+import type { RunOptions } from "./run.ts";
+import { workloadDefaults } from "./scenario.ts";
+
+export function replayCommand(o: RunOptions): string {
+  const parts = ["npx checkout-sim replay", o.scenario.name, "--seed", String(o.seed)];
+  if (o.policy) parts.push("--policy", o.policy);
+  if (typeof o.stores === "string" && o.stores !== "memory") parts.push("--stores", o.stores);
+  for (const m of o.disable ?? []) parts.push("--disable", m);
+  if (o.architecture === "monolith") parts.push("--architecture", "monolith");
+  if (o.swarm) parts.push("--swarm");
+  if (o.strategy && o.strategy !== "random") parts.push("--strategy", o.strategy);
+  if (o.workload?.buyers !== undefined && o.workload.buyers !== (o.scenario.workload?.buyers ?? workloadDefaults.buyers)) parts.push("--buyers", String(o.workload.buyers));
+  if (o.faults) parts.push("--faults", Object.keys(o.faults).join(",") || "none");
+  return parts.join(" ");
+}

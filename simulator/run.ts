@@ -1,0 +1,498 @@
+// One simulated run: build the world from the seed, let buyers, jobs and the nemesis act through the
+// scheduler during a safety phase (faults on) and a liveness phase (faults healed), then judge the
+// final world with the checkers. Same scenario + seed + options -> byte-identical trace.
+import { keys, MerchantId, LocationId, Sku, BuyerId, CheckoutId } from "../core/ids.ts";
+import { money, type Currency } from "../core/money.ts";
+import type { Stores } from "../core/ports/index.ts";
+import type { PaymentProvider, WebhookEvent } from "../core/ports/paymentProvider.ts";
+import type { OrderEvent, OrderLedger } from "../core/ports/orderLedger.ts";
+import { mitigationsWithout, DEFAULT_POLICY, MITIGATIONS, type CheckoutDeps, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
+import { checkAll, type CheckResult, type PriceChange, type Submission, type Violation, type World } from "../core/invariants/index.ts";
+import { ProviderModel } from "../adapters/provider/model.ts";
+import { LedgerPaymentService } from "../adapters/payments/ledgerPaymentService.ts";
+import { VirtualClock } from "./clock.ts";
+import { Faults, type FaultPlan } from "./faults.ts";
+import { Harness, methodsOf, type ProcessRef } from "./harness.ts";
+import { History } from "./history.ts";
+import { rootRandom, hashString, type SeededRandom } from "./random.ts";
+import { PctStrategy, RandomStrategy, Scheduler, type StrategyName } from "./scheduler.ts";
+import { timingDefaults, workloadDefaults, type Scenario, type WorkloadConstraints } from "./scenario.ts";
+import type { CheckoutHandleLike, Coordinator, TransitionTaken } from "./coordinator.ts";
+import { referenceCoordinator } from "./referenceCoordinator.ts";
+import { openStores, type StoresChoice } from "./stores.ts";
+import { collectWorld } from "./collect.ts";
+import { MonolithDb } from "../adapters/monolith/monolithDb.ts";
+import { openDatabase } from "../adapters/sqlite/db.ts";
+import { createMonolithCoordinator } from "./monolith/coordinator.ts";
+import { MONOLITH_INVARIANTS, monolithOrders, monolithWorld } from "./monolith/collect.ts";
+
+export interface RunOptions {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  /** Overrides the scenario's policy. */
+  readonly policy?: ReservationPolicy;
+  /** `memory` (default), `sqlite`, or a factory for a team's own adapters. */
+  readonly stores?: StoresChoice;
+  /** Mitigations switched off, to prove the checkers catch their bugs. */
+  readonly disable?: readonly Mitigation[];
+  /** Draw the fault mix from the seed (swarm testing). */
+  readonly swarm?: boolean;
+  readonly strategy?: StrategyName;
+  /** A team's own coordinator; default: the reference statecharts in core/checkout. */
+  readonly coordinator?: Coordinator;
+  /** Keep store and provider operations in the history (default true; benchmarks turn it off). */
+  readonly recordOperations?: boolean;
+  /** Shrinking overrides: a smaller workload or fault plan than the scenario's. */
+  readonly workload?: WorkloadConstraints;
+  readonly faults?: FaultPlan;
+  /** Hard bound on scheduler steps per phase. Default 2,000,000. */
+  readonly stepsMax?: number;
+  /** `split` (the reference design, default) or `monolith` (the one-database baseline). */
+  readonly architecture?: Architecture;
+}
+
+export const ARCHITECTURES = ["split", "monolith"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+export interface Coverage {
+  /** `machine: from --EVENT--> to` -> times taken. */
+  readonly transitions: Record<string, number>;
+  /** `state x fault site` -> times a fault hit a checkout in that state. */
+  readonly stateFaults: Record<string, number>;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly policy: ReservationPolicy;
+  readonly disabled: readonly Mitigation[];
+  readonly check: CheckResult;
+  readonly violations: readonly Violation[];
+  readonly traceHash: string;
+  readonly history: History;
+  readonly coverage: Coverage;
+  readonly faultMix: Record<string, number>;
+  readonly stats: {
+    readonly buyers: number;
+    readonly checkouts: number;
+    readonly outcomes: Record<string, number>;
+    readonly steps: number;
+    readonly virtualMs: number;
+    readonly faultsFired: Record<string, number>;
+  };
+}
+
+const MERCHANT = MerchantId("m-1");
+const LOCATION = LocationId("loc-1");
+const CURRENCY: Currency = "USD";
+const JOB_PERIOD_MS = { expiry: 1000, reconcile: 1500, relay: 400, consumers: 500, webhooks: 250, nemesis: 1000, admin: 1200 } as const;
+const CONSUMERS = ["email", "fulfillment"] as const;
+
+/** Port method lists: the harness wraps exactly these, so adapters may carry other helpers. */
+const PROVIDER_METHODS = ["authorize", "capture", "void", "refund", "retrieve", "searchByKey", "searchByReference"] as const;
+
+export async function runScenario(options: RunOptions): Promise<RunResult> {
+  const { scenario, seed } = options;
+  const w = { ...workloadDefaults, ...scenario.workload, ...options.workload };
+  const timing = { ...timingDefaults, ...scenario.timing };
+  const policy = options.policy ?? scenario.policy ?? DEFAULT_POLICY;
+  const monolith = options.architecture === "monolith";
+  const disabled = [...(options.disable ?? [])].sort();
+  // The monolith has none of the split design's mitigations: no keys, no reservations, no jobs.
+  const mitigations = mitigationsWithout(monolith ? MITIGATIONS : disabled);
+  const coordinator = options.coordinator ?? (monolith ? createMonolithCoordinator(MERCHANT) : referenceCoordinator);
+  const stepsMax = options.stepsMax ?? 2_000_000;
+
+  const root = rootRandom(seed);
+  const rng = {
+    scheduler: root.fork("scheduler"),
+    faults: root.fork("faults"),
+    workload: root.fork("workload"),
+  };
+  const clock = new VirtualClock(0);
+  const history = new History(options.recordOperations ?? true);
+  history.add(0, "phase", "sim", "setup", { scenario: scenario.name, seed, policy, disabled, strategy: options.strategy ?? "random", swarm: !!(options.swarm ?? scenario.swarm) });
+  const swarmMode = !!(options.swarm ?? scenario.swarm);
+  const faults = new Faults(options.faults ?? scenario.faults, rng.faults, history, clock, swarmMode);
+  const strategy = options.strategy === "pct" ? new PctStrategy(rng.scheduler) : new RandomStrategy(rng.scheduler);
+  const scheduler = new Scheduler(clock, strategy, options.recordOperations === false ? undefined : (step) => void step);
+  const harness = new Harness(scheduler, clock, faults, history, { storeTimeoutMs: timing.storeTimeoutMs, providerTimeoutMs: timing.providerTimeoutMs, latencyMsMax: timing.storeTimeoutMs * 2 });
+
+  const opened = openStores(options.stores ?? "memory", clock);
+  const raw: Stores = opened.stores;
+  const monolithDb = monolith ? new MonolithDb(openDatabase(":memory:"), { clock }) : undefined;
+  const appended: OrderEvent[] = [];
+  const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
+  const provider = new ProviderModel({
+    clock,
+    merchants: [MERCHANT],
+    declineWhen: (input) => hashString(`${seed}:${input.reference}`) / 4294967296 < w.declineRate,
+  });
+
+  // ---- world setup (before the run: not scheduled, not faulted) ----
+  const skus = Array.from({ length: w.skus }, (_, i) => Sku(`sku-${i + 1}`));
+  const priceChanges: PriceChange[] = [];
+  for (const [i, sku] of skus.entries()) {
+    const price = money(1000 + 250 * i, CURRENCY);
+    const product = await raw.catalog.upsertProduct({ sku, title: `Product ${i + 1} ${WORDS[i % WORDS.length]}`, description: `A ${WORDS[(i + 3) % WORDS.length]} thing`, price });
+    priceChanges.push({ sku, version: product.priceVersion, price, at: 0 });
+    await raw.inventory.recordMovement({ id: `receipt-${sku}`, sku, location: LOCATION, kind: "receipt", delta: w.stockPerSku });
+    await monolithDb?.stock(sku, w.stockPerSku);
+  }
+
+  // ---- coverage ----
+  const transitions: Record<string, number> = {};
+  const stateFaults: Record<string, number> = {};
+  const onTransition = (t: TransitionTaken) => {
+    const k = `${t.machineId}: ${t.from} --${t.event}--> ${t.to}`;
+    transitions[k] = (transitions[k] ?? 0) + 1;
+  };
+  faults.onFire = (site, process) => {
+    const state = process.startsWith("checkout:") ? (checkoutState.get(process) ?? "starting") : process.split(":")[0]!;
+    const k = `${state} x ${site}`;
+    stateFaults[k] = (stateFaults[k] ?? 0) + 1;
+  };
+  const checkoutState = new Map<string, string>();
+
+  // ---- the coordinator process: epochs, crash and recovery ----
+  let epoch = 0;
+  const live = new Map<string, CheckoutHandleLike>();
+  const outcomes: Record<string, string> = {};
+  const processOf = (name: string, ofEpoch = epoch): ProcessRef => ({ name, get alive() { return ofEpoch === epoch; } });
+  const foreverAlive = (name: string): ProcessRef => ({ name, alive: true });
+
+  const methods = Object.fromEntries(STORE_NAMES.map((s) => [s, methodsOf(observed[s])])) as Record<keyof Stores, string[]>;
+  const wrappedMonolith = (process: ProcessRef) => (monolithDb ? { monolith: harness.wrap("db", monolithDb, process) } : {});
+  const depsFor = (process: ProcessRef): CheckoutDeps => {
+    const stores = Object.fromEntries(STORE_NAMES.map((s) => [s, harness.wrap(s, observed[s], process, "store", methods[s])])) as unknown as Stores;
+    const wrappedProvider = harness.wrap<PaymentProvider>("provider", provider, process, "provider", PROVIDER_METHODS);
+    const payments = new LedgerPaymentService({ ledger: stores.payments, provider: wrappedProvider, merchantId: MERCHANT, clock });
+    // `provider` and `monolith` are extras the monolith baseline reads; the reference ignores them.
+    return { stores, payments, clock, merchantId: MERCHANT, location: LOCATION, holdMs: timing.holdMs, mitigations, provider: wrappedProvider, ...wrappedMonolith(process) } as unknown as CheckoutDeps;
+  };
+
+  const runOptions = (checkoutProcess: string) => ({
+    policy,
+    clock,
+    onTransition: (t: TransitionTaken) => {
+      checkoutState.set(checkoutProcess, t.to);
+      onTransition(t);
+    },
+  });
+
+  const track = (handle: CheckoutHandleLike, ofEpoch: number) => {
+    live.set(handle.checkoutId, handle);
+    handle.outcome.then(
+      (o) => {
+        if (ofEpoch !== epoch) return;
+        outcomes[handle.checkoutId] = o.outcome;
+        history.add(clock.now(), "note", `checkout:${handle.checkoutId}`, "outcome", o);
+        if (live.get(handle.checkoutId) === handle) live.delete(handle.checkoutId);
+      },
+      () => undefined,
+    );
+    return handle;
+  };
+
+  /** Submits (or re-attaches to) a checkout on the current coordinator epoch. */
+  const submit = async (request: CheckoutRequest): Promise<CheckoutHandleLike> => {
+    const existing = live.get(request.checkoutId);
+    if (existing && mitigations["checkout-key"]) return existing;
+    const name = `checkout:${request.checkoutId}${request.submission && request.submission > 1 ? `#${request.submission}` : ""}`;
+    const ofEpoch = epoch;
+    const handle = await coordinator.submit(depsFor(processOf(name, ofEpoch)), request, runOptions(name));
+    if (ofEpoch !== epoch) {
+      handle.stop();
+      throw new Error("coordinator crashed");
+    }
+    return track(handle, ofEpoch);
+  };
+
+  const crash = () => {
+    epoch++;
+    for (const h of live.values()) h.stop();
+    live.clear();
+    history.add(clock.now(), "note", "nemesis", "coordinator-crash", { epoch, inFlight: scheduler.pending });
+    clock.setTimeout(() => void recover(epoch), 500);
+  };
+
+  const recover = async (ofEpoch: number) => {
+    const p = processOf(`recovery#${ofEpoch}`, ofEpoch);
+    const deps = depsFor(p);
+    let unfinished;
+    try {
+      unfinished = await deps.stores.commands.unfinished();
+    } catch {
+      if (ofEpoch === epoch) clock.setTimeout(() => void recover(ofEpoch), 500); // try again later
+      return;
+    }
+    history.add(clock.now(), "note", p.name, "recover", { checkouts: unfinished.length });
+    for (const command of unfinished) {
+      if (ofEpoch !== epoch || live.has(command.checkoutId)) continue;
+      const name = `checkout:${command.checkoutId}`;
+      const handle = await coordinator.resume(depsFor(processOf(name, ofEpoch)), command, runOptions(name));
+      if (ofEpoch !== epoch) return handle.stop();
+      track(handle, ofEpoch);
+    }
+  };
+
+  // ---- buyers ----
+  const submissions: Submission[] = [];
+  let buyersActive = 0;
+  const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms));
+  const withTimeout = <T,>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => undefined)]);
+  /** Buyers retry a failed request a few times, like a browser would, then give up. */
+  const attempt = async <T,>(fn: () => Promise<T>, tries = 3): Promise<T | undefined> => {
+    for (let i = 0; i < tries; i++) {
+      try {
+        return await fn();
+      } catch {
+        await sleep(100 * (i + 1));
+      }
+    }
+    return undefined;
+  };
+
+  const buyer = async (n: number, r: SeededRandom) => {
+    buyersActive++;
+    try {
+      const buyerId = BuyerId(`b-${n}`);
+      const p = foreverAlive(`buyer:${n}`);
+      const deps = depsFor(p);
+      await attempt(() => deps.stores.catalog.search(r.pick(WORDS)));
+      const lineCount = r.between(1, w.linesMax);
+      for (let i = 0; i < lineCount; i++) {
+        const sku = r.chance(0.8) ? skus[r.int(Math.min(w.hotSkus, skus.length))]! : r.pick(skus);
+        const product = await attempt(() => deps.stores.catalog.getProduct(sku));
+        if (!product) continue;
+        const quantity = r.between(1, w.quantityMax);
+        await attempt(() => deps.stores.cart.addLine(buyerId, { sku, quantity, priceSnapshot: product.price, priceVersion: product.priceVersion }));
+      }
+      if (r.chance(w.abandonRate)) {
+        history.add(clock.now(), "note", p.name, "abandon-cart");
+        return;
+      }
+      await sleep(r.between(0, 1500)); // the buyer looks at the cart; prices may change meanwhile
+      for (let round = 1; round <= 2; round++) {
+        const cart = await attempt(() => deps.stores.cart.get(buyerId));
+        if (!cart || cart.lines.length === 0) return;
+        const checkoutId = CheckoutId(`c-${n}-${round}`);
+        const outcome = await checkout(p.name, buyerId, checkoutId, cart.lines, r);
+        if (outcome?.outcome === "confirmed") {
+          await attempt(() => deps.stores.cart.clear(buyerId));
+          return;
+        }
+        if (outcome?.reason !== "price-changed") return;
+        // Reprice: the buyer is shown the new prices, accepts them, and checks out again.
+        for (const line of cart.lines) {
+          const product = await attempt(() => deps.stores.catalog.getProduct(line.sku));
+          if (product) await attempt(() => deps.stores.cart.setQuantity(buyerId, line.sku, 0));
+          if (product) await attempt(() => deps.stores.cart.addLine(buyerId, { sku: line.sku, quantity: line.quantity, priceSnapshot: product.price, priceVersion: product.priceVersion }));
+        }
+      }
+    } finally {
+      buyersActive--;
+    }
+  };
+
+  const checkout = async (process: string, buyerId: BuyerId, checkoutId: CheckoutId, lines: CheckoutRequest["lines"], r: SeededRandom) => {
+    const waitMs = timing.holdMs * 2;
+    let result: { outcome: string; reason?: string } | undefined;
+    const doubleClick = faults.fire("buyer.double-submit", process, checkoutId);
+    for (let submission = 1; submission <= 1 + w.buyerRetries && !result; submission++) {
+      const request: CheckoutRequest = { checkoutId, buyerId, currency: CURRENCY, lines, submission };
+      submissions.push({ checkoutId, buyerId, at: clock.now(), submission });
+      history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission });
+      const pending = submit(request).then((h) => h.outcome);
+      if (doubleClick && submission === 1) {
+        const again: CheckoutRequest = { ...request, submission: 2 };
+        submissions.push({ checkoutId, buyerId, at: clock.now(), submission: 2 });
+        void submit(again).then((h) => h.outcome).catch(() => undefined);
+        submission++;
+      }
+      result = await withTimeout(pending.catch(() => undefined), waitMs);
+      history.add(clock.now(), result ? "ok" : "info", process, "checkout", result ?? "no answer");
+    }
+    void r;
+    return result;
+  };
+
+  // ---- background jobs ----
+  let jobsStopped = false;
+  const every = (name: string, periodMs: number, body: (deps: CheckoutDeps, p: ProcessRef) => Promise<unknown>) => {
+    const p = foreverAlive(name);
+    const deps = depsFor(p);
+    const tick = () => {
+      if (jobsStopped) return;
+      body(deps, p).catch(() => undefined).finally(() => {
+        if (!jobsStopped) clock.setTimeout(tick, periodMs);
+      });
+    };
+    clock.setTimeout(tick, periodMs);
+  };
+
+  if (mitigations["reservation-expiry"]) every("job:expiry", JOB_PERIOD_MS.expiry, (d) => d.stores.inventory.expireDue(clock.now()));
+
+  if (mitigations.outbox)
+    every("job:relay", JOB_PERIOD_MS.relay, async (d, p) => {
+      const pending = await d.stores.orders.pendingOutbox(50);
+      for (const entry of pending) {
+        const event = { eventId: entry.eventId, topic: "orders", payload: entry.payload };
+        await d.stores.events.publish(event);
+        if (faults.fire("stream.duplicate", p.name, entry.eventId)) await d.stores.events.publish(event);
+      }
+      if (pending.length > 0) await d.stores.orders.markPublished(pending.map((e) => e.eventId), clock.now());
+    });
+
+  const effects: Record<string, Record<string, number>> = {};
+  for (const consumer of CONSUMERS) {
+    effects[consumer] = {};
+    every(`consumer:${consumer}`, JOB_PERIOD_MS.consumers, async (d) => {
+      const deliveries = await d.stores.events.poll(consumer, 50);
+      for (const delivery of deliveries) {
+        const effect = () => {
+          const counts = effects[consumer]!;
+          counts[delivery.eventId] = (counts[delivery.eventId] ?? 0) + 1;
+        };
+        if (mitigations["consumer-dedupe"]) await d.stores.events.consumeOnce(consumer, delivery.eventId, effect);
+        else effect();
+        await d.stores.events.commitOffset(consumer, delivery.offset);
+      }
+    });
+  }
+
+  if (mitigations.reconciliation)
+    every("job:reconcile", JOB_PERIOD_MS.reconcile, async (d) => {
+      for (const row of await d.stores.payments.needingReconciliation(20)) await d.payments.reconcile(row.key);
+      // Orphans: an authorization that succeeded for a checkout that ended without a live order is voided.
+      for (const row of await d.stores.payments.all()) {
+        if (row.operation !== "authorize" || row.status !== "succeeded" || !row.providerRef) continue;
+        const command = await d.stores.commands.get(row.checkoutId);
+        if (command && command.status !== "running" && command.status !== "confirmed")
+          await d.payments.void({ checkoutId: row.checkoutId, key: keys.void(row.checkoutId), providerRef: row.providerRef, amount: row.amount });
+      }
+    });
+
+  const webhookQueue: WebhookEvent[] = [];
+  every("webhooks", JOB_PERIOD_MS.webhooks, async (d, p) => {
+    webhookQueue.push(...provider.takeOutbox());
+    if (webhookQueue.length > 1 && faults.fire("webhook.reorder", p.name)) webhookQueue.reverse();
+    const batch = webhookQueue.splice(0, webhookQueue.length);
+    for (const event of batch) {
+      if (faults.fire("webhook.delay", p.name, event.id)) {
+        webhookQueue.push(event); // retried on a later tick
+        continue;
+      }
+      await coordinator.handleWebhook(d, event).catch(() => webhookQueue.push(event));
+      if (faults.fire("webhook.duplicate", p.name, event.id)) await coordinator.handleWebhook(d, event).catch(() => undefined);
+    }
+  });
+
+  every("nemesis", JOB_PERIOD_MS.nemesis, async (_d, p) => {
+    if (faults.fire("coordinator.crash", p.name)) crash();
+    if (faults.fire("clock.jump", p.name)) clock.jump(timing.holdMs + 1);
+  });
+
+  every("admin", JOB_PERIOD_MS.admin, async (d, p) => {
+    if (!faults.fire("admin.price-change", p.name)) return;
+    const sku = skus[rng.workload.int(Math.min(w.hotSkus + 1, skus.length))]!;
+    const current = await d.stores.catalog.getProduct(sku);
+    if (!current) return;
+    const price = money(current.price.amount + 100 * rng.workload.between(1, 5), CURRENCY);
+    const updated = await d.stores.catalog.setPrice(sku, price);
+    priceChanges.push({ sku, version: updated.priceVersion, price, at: clock.now() });
+  });
+
+  // ---- buyers arrive ----
+  for (let n = 1; n <= w.buyers; n++) {
+    const r = rng.workload.fork(`buyer:${n}`);
+    clock.setTimeout(() => void buyer(n, r), rng.workload.int(w.arrivalWindowMs));
+  }
+
+  // ---- safety phase, then liveness phase ----
+  history.add(clock.now(), "phase", "sim", "safety", { faults: faults.mix() });
+  await scheduler.run({ untilTime: timing.safetyMs, stepsMax });
+  faults.heal();
+  history.add(clock.now(), "phase", "sim", "liveness");
+  const livenessEnd = timing.safetyMs + timing.livenessMs;
+  const reason = await scheduler.run({ untilTime: livenessEnd, stepsMax, done: () => buyersActive === 0 && live.size === 0 });
+  // Let holds expire and background jobs drain the outbox, reconciliation and webhooks.
+  await scheduler.run({ untilTime: clock.now() + timing.holdMs + 4 * JOB_PERIOD_MS.reconcile, stepsMax });
+  jobsStopped = true;
+  history.add(clock.now(), "phase", "sim", "end", { liveness: reason });
+
+  const collected: World = await collectWorld({
+    stores: raw,
+    provider,
+    now: clock.now(),
+    appended,
+    priceChanges,
+    submissions,
+    effects,
+    outcomes,
+    healed: reason === "done",
+  });
+  const world = monolithDb ? monolithWorld({ ...collected, commands: commandsFromOutcomes(submissions, outcomes) }, await monolithOrders(monolithDb, CURRENCY)) : collected;
+  opened.close();
+  const invariants = monolith ? scenario.invariants.filter((i) => MONOLITH_INVARIANTS.includes(i)) : scenario.invariants;
+  const check = checkAll(world, invariants);
+  const violations = check.verdicts.flatMap((v) => v.violations);
+  history.add(clock.now(), "phase", "sim", "verdict", { valid: check.valid, violations: violations.length });
+
+  const outcomeCounts: Record<string, number> = {};
+  for (const o of Object.values(outcomes)) outcomeCounts[o] = (outcomeCounts[o] ?? 0) + 1;
+  return {
+    scenario: scenario.name,
+    seed,
+    policy,
+    disabled,
+    check,
+    violations,
+    traceHash: history.hash(),
+    history,
+    coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults) },
+    faultMix: faults.mix(),
+    stats: {
+      buyers: w.buyers,
+      checkouts: new Set(submissions.map((s) => s.checkoutId)).size,
+      outcomes: sortKeys(outcomeCounts),
+      steps: scheduler.steps,
+      virtualMs: clock.now(),
+      faultsFired: sortKeys(Object.fromEntries(faults.fired)),
+    },
+  };
+}
+
+/** Records every event the ledger reports appended, so ledger-append-only can check it later. */
+function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLedger {
+  const observed: Record<string, unknown> = {};
+  for (const m of methodsOf(ledger)) observed[m] = (ledger as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(ledger);
+  observed["append"] = async (orderId: Parameters<OrderLedger["append"]>[0], events: Parameters<OrderLedger["append"]>[1]) => {
+    const result = await ledger.append(orderId, events);
+    sink.push(...result.appended);
+    return result;
+  };
+  return observed as unknown as OrderLedger;
+}
+
+const STORE_NAMES = ["catalog", "cart", "inventory", "orders", "payments", "events", "commands"] as const satisfies readonly (keyof Stores)[];
+
+/** The monolith keeps no checkout records; its buyers' submissions and answers stand in for them. */
+function commandsFromOutcomes(submissions: readonly Submission[], outcomes: Readonly<Record<string, string>>): World["commands"] {
+  const seen = new Map<string, Submission>();
+  for (const s of submissions) if (!seen.has(s.checkoutId)) seen.set(s.checkoutId, s);
+  return [...seen.values()].map((s) => ({
+    checkoutId: CheckoutId(s.checkoutId),
+    buyerId: BuyerId(s.buyerId),
+    requestHash: "",
+    request: "",
+    status: (outcomes[s.checkoutId] as "confirmed" | "rejected" | "compensated" | undefined) ?? "running",
+    snapshot: null,
+    createdAt: s.at,
+    updatedAt: s.at,
+  }));
+}
+
+const sortKeys = <T,>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+const WORDS = ["red", "linen", "shirt", "oak", "lamp", "wool", "socks", "steel", "kettle", "blue"] as const;
