@@ -1,9 +1,11 @@
 // Every command, registered in the order `--help` lists them.
 import type { Command } from "commander";
 import { defineReplay, defineRun, defineScenarios } from "./simulate.ts";
+import { defineBench } from "./bench.ts";
 
 export function defineCommands(program: Command): void {
   defineRun(program);
   defineReplay(program);
   defineScenarios(program);
+  defineBench(program);
 }

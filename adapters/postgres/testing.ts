@@ -1,0 +1,25 @@
+// Test support for the PostgreSQL engine: probe the server once per test file, and give every
+// suite a fresh schema that is dropped afterwards, so runs never see each other's rows.
+import pg from "pg";
+import { pgConfig, probePostgres, type ProbeResult } from "./connection.ts";
+
+/** Probes the configured server once; the caller skips its suites with `skipReason` when it is down. */
+export async function postgresForTests(): Promise<{ readonly available: boolean; readonly skipReason: string; readonly probe: ProbeResult }> {
+  const probe = await probePostgres(pgConfig());
+  if (!probe.ok) process.stderr.write(`postgres tests skipped: ${probe.reason}\n`);
+  return { available: probe.ok, skipReason: probe.ok ? "" : probe.reason, probe };
+}
+
+let counter = 0;
+
+/** A unique schema name for one suite or test (pid + counter: parallel test files never collide). */
+export function freshSchemaName(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${process.pid}_${counter}`.toLowerCase();
+}
+
+/** Drops a schema made by freshSchemaName, with everything in it. */
+export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`refusing to drop schema ${schema}`);
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
