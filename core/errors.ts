@@ -1,6 +1,6 @@
 // Typed failures. Domain outcomes a buyer can cause (out of stock, declined) are *values* returned by
 // ports; the errors here are for bad input and broken contracts, and always carry a clear message.
-import { Data } from "effect";
+import * as Data from "effect/Data";
 
 /** Input that violates a port's preconditions (zero quantity, non-integer money, empty key...). Nothing was written. */
 export class InvalidInput extends Data.TaggedError("InvalidInput")<{ readonly message: string; readonly field: string }> {}
