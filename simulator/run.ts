@@ -1,7 +1,7 @@
 // One simulated run: build the world from the seed, let buyers, jobs and the nemesis act through the
 // scheduler during a safety phase (faults on) and a liveness phase (faults healed), then judge the
 // final world with the checkers. Same scenario + seed + options -> byte-identical trace.
-import { keys, MerchantId, LocationId, Sku, BuyerId, CheckoutId } from "../core/ids.ts";
+import { keys, MerchantId, LocationId, Sku, BuyerId, CheckoutId, IdempotencyKey } from "../core/ids.ts";
 import { money, type Currency } from "../core/money.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { PaymentProvider, WebhookEvent } from "../core/ports/paymentProvider.ts";
@@ -85,7 +85,7 @@ export interface RunResult {
 const MERCHANT = MerchantId("m-1");
 const LOCATION = LocationId("loc-1");
 const CURRENCY: Currency = "USD";
-const JOB_PERIOD_MS = { expiry: 1000, reconcile: 1500, relay: 400, consumers: 500, webhooks: 250, nemesis: 1000, admin: 1200 } as const;
+const JOB_PERIOD_MS = { expiry: 1000, reconcile: 1500, relay: 400, consumers: 500, webhooks: 250, nemesis: 1000, admin: 1200, janitor: 3000 } as const;
 const CONSUMERS = ["email", "fulfillment"] as const;
 
 /** Port method lists: the harness wraps exactly these, so adapters may carry other helpers. */
@@ -216,18 +216,25 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     clock.setTimeout(() => void recover(epoch), 500);
   };
 
-  const recover = async (ofEpoch: number) => {
-    const p = processOf(`recovery#${ofEpoch}`, ofEpoch);
+  /**
+   * Resumes unfinished checkouts that no live actor drives: after a crash all of them, and on the
+   * janitor's rounds those idle for a while (a lost final save, a submit whose answer was lost).
+   */
+  const recover = async (ofEpoch: number, idleMs = 0) => {
+    // The janitor outlives crashes (its queries must always end); a recovery belongs to its epoch.
+    const p = idleMs > 0 ? foreverAlive("job:janitor") : processOf(`recovery#${ofEpoch}`, ofEpoch);
     const deps = depsFor(p);
     let unfinished;
     try {
       unfinished = await deps.stores.commands.unfinished();
     } catch {
-      if (ofEpoch === epoch) clock.setTimeout(() => void recover(ofEpoch), 500); // try again later
+      if (ofEpoch === epoch && idleMs === 0) clock.setTimeout(() => void recover(ofEpoch), 500); // try again later
       return;
     }
-    history.add(clock.now(), "note", p.name, "recover", { checkouts: unfinished.length });
-    for (const command of unfinished) {
+    const idle = unfinished.filter((c) => !live.has(c.checkoutId) && c.updatedAt <= clock.now() - idleMs);
+    if (idle.length === 0) return;
+    history.add(clock.now(), "note", p.name, "recover", { checkouts: idle.map((c) => c.checkoutId) });
+    for (const command of idle) {
       if (ofEpoch !== epoch || live.has(command.checkoutId)) continue;
       const name = `checkout:${command.checkoutId}`;
       const handle = await coordinator.resume(depsFor(processOf(name, ofEpoch)), command, runOptions(name));
@@ -364,12 +371,14 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   if (mitigations.reconciliation)
     every("job:reconcile", JOB_PERIOD_MS.reconcile, async (d) => {
       for (const row of await d.stores.payments.needingReconciliation(20)) await d.payments.reconcile(row.key);
-      // Orphans: an authorization that succeeded for a checkout that ended without a live order is voided.
-      for (const row of await d.stores.payments.all()) {
-        if (row.operation !== "authorize" || row.status !== "succeeded" || !row.providerRef) continue;
-        const command = await d.stores.commands.get(row.checkoutId);
-        if (command && command.status !== "running" && command.status !== "confirmed")
-          await d.payments.void({ checkoutId: row.checkoutId, key: keys.void(row.checkoutId), providerRef: row.providerRef, amount: row.amount });
+      // Orphans, found by provider reference: a checkout that ended without an order must hold no money.
+      const provider = (d as SimDeps).provider;
+      for (const command of await d.stores.commands.all()) {
+        if (command.status !== "rejected" && command.status !== "compensated") continue;
+        for (const charge of await provider.searchByReference(MERCHANT, command.checkoutId)) {
+          if (charge.status !== "authorized") continue;
+          await d.payments.void({ checkoutId: command.checkoutId, key: IdempotencyKey(`${keys.void(command.checkoutId)}:${charge.id}`), providerRef: charge.id, amount: charge.amount });
+        }
       }
     });
 
@@ -387,6 +396,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       if (faults.fire("webhook.duplicate", p.name, event.id)) await coordinator.handleWebhook(d, event).catch(() => undefined);
     }
   });
+
+  every("job:janitor", JOB_PERIOD_MS.janitor, () => recover(epoch, JOB_PERIOD_MS.janitor));
 
   every("nemesis", JOB_PERIOD_MS.nemesis, async (_d, p) => {
     if (faults.fire("coordinator.crash", p.name)) crash();
@@ -474,6 +485,9 @@ function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLedger {
   };
   return observed as unknown as OrderLedger;
 }
+
+/** Deps as the simulator builds them: the reference reads CheckoutDeps; jobs and the monolith also reach the provider. */
+type SimDeps = CheckoutDeps & { readonly provider: PaymentProvider };
 
 const STORE_NAMES = ["catalog", "cart", "inventory", "orders", "payments", "events", "commands"] as const satisfies readonly (keyof Stores)[];
 
