@@ -16,6 +16,7 @@ export interface CollectInput {
   readonly effects: World["effects"];
   readonly outcomes: World["outcomes"];
   readonly healed: boolean;
+  readonly quiescent: boolean;
 }
 
 export async function collectWorld(input: CollectInput): Promise<World> {
@@ -58,5 +59,6 @@ export async function collectWorld(input: CollectInput): Promise<World> {
     submissions: input.submissions,
     outcomes: input.outcomes,
     healed: input.healed,
+    quiescent: input.quiescent,
   };
 }

@@ -20,8 +20,6 @@ export interface HarnessOptions {
   readonly storeTimeoutMs: number;
   /** How long the payment client waits for the provider. */
   readonly providerTimeoutMs: number;
-  /** Upper bound of injected latency. */
-  readonly latencyMsMax: number;
 }
 
 /** Which faults a port's calls are exposed to; stores and the provider fail differently. */
@@ -79,34 +77,44 @@ export class Harness {
           return this.deliver(process, f, op, { status: 503, body: { error: { type: "api_error", message: "service unavailable" } }, replayed: false }, resolve, 0);
         }
 
-        let pending: Promise<unknown>;
-        try {
-          pending = invoke();
-        } catch (err) {
-          pending = Promise.reject(err);
-        }
-        pending.then(
-          (value) => {
-            if (this.faults.fire(site("response-lost"), process.name, f)) return giveUp("timeout");
-            if (kind === "provider") {
-              if (this.faults.fire("provider.connection-reset", process.name, f)) {
-                this.history.add(this.clock.now(), "info", process.name, f, "connection-reset", op);
-                return process.alive ? reject(new ProviderUnreachable("connection-reset")) : undefined;
+        // Latency is split between the way there and the way back: an effect may land after the
+        // caller gave up (the charge appears after the client's timeout).
+        let delay = 0;
+        if (this.faults.fire(site("latency"), process.name, f)) delay = 1 + this.faults.int(timeoutMs * 2);
+        const requestDelay = Math.floor(delay / 2);
+        const timedOut = delay >= timeoutMs;
+        if (timedOut) giveUp("timeout");
+
+        const execute = () => {
+          let pending: Promise<unknown>;
+          try {
+            pending = invoke();
+          } catch (err) {
+            pending = Promise.reject(err);
+          }
+          pending.then(
+            (value) => {
+              if (timedOut) return; // the caller stopped listening; the effect stands
+              if (this.faults.fire(site("response-lost"), process.name, f)) return giveUp("timeout");
+              if (kind === "provider") {
+                if (this.faults.fire("provider.connection-reset", process.name, f)) {
+                  this.history.add(this.clock.now(), "info", process.name, f, "connection-reset", op);
+                  return process.alive ? reject(new ProviderUnreachable("connection-reset")) : undefined;
+                }
+                if (this.faults.fire("provider.5xx-after", process.name, f))
+                  value = { status: 500, body: { error: { type: "api_error", message: "internal error after processing" } }, replayed: false };
               }
-              if (this.faults.fire("provider.5xx-after", process.name, f))
-                value = { status: 500, body: { error: { type: "api_error", message: "internal error after processing" } }, replayed: false };
-            }
-            let delay = 0;
-            if (this.faults.fire(site("latency"), process.name, f)) delay = 1 + this.faults.int(this.options.latencyMsMax);
-            if (delay >= timeoutMs) return giveUp("timeout");
-            this.deliver(process, f, op, value, resolve, delay);
-          },
-          (err: unknown) => {
-            if (!process.alive) return;
-            this.history.add(this.clock.now(), "fail", process.name, f, errorSummary(err), op);
-            reject(err);
-          },
-        );
+              this.deliver(process, f, op, value, resolve, delay - requestDelay);
+            },
+            (err: unknown) => {
+              if (!process.alive || timedOut) return;
+              this.history.add(this.clock.now(), "fail", process.name, f, errorSummary(err), op);
+              reject(err);
+            },
+          );
+        };
+        if (requestDelay > 0) this.clock.setTimeout(execute, requestDelay);
+        else execute();
       });
     });
   }

@@ -4,7 +4,7 @@ import { verdictOf, type Verdict, type Violation } from "./verdict.ts";
 import type { World } from "./world.ts";
 
 export function eventsPublished(world: World): Verdict {
-  if (!world.healed) return { invariant: "events-published", valid: "unknown", violations: [], note: "the run did not reach a healed, quiescent end" };
+  if (!world.quiescent) return { invariant: "events-published", valid: "unknown", violations: [], note: "the run did not reach a healed, quiescent end" };
   const violations: Violation[] = [];
   for (const [orderId, events] of Object.entries(world.orders).sort()) {
     for (const e of events) {

@@ -4,7 +4,7 @@ import { verdictOf, type Verdict, type Violation } from "./verdict.ts";
 import type { World } from "./world.ts";
 
 export function noLeakedReservation(world: World): Verdict {
-  if (!world.healed) return { invariant: "no-leaked-reservation", valid: "unknown", violations: [], note: "the run did not reach a healed, quiescent end" };
+  if (!world.quiescent) return { invariant: "no-leaked-reservation", valid: "unknown", violations: [], note: "the run did not reach a healed, quiescent end" };
   const violations: Violation[] = [];
   for (const r of world.reservations) {
     if (r.status === "held" && r.expiresAt <= world.now)

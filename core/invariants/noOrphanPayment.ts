@@ -5,7 +5,7 @@ import type { OrderFacts } from "./orders.ts";
 import type { World } from "./world.ts";
 
 export function noOrphanPayment(world: World, orders: readonly OrderFacts[]): Verdict {
-  if (!world.healed) return { invariant: "no-orphan-payment", valid: "unknown", violations: [], note: "the run did not reach a healed, quiescent end" };
+  if (!world.quiescent) return { invariant: "no-orphan-payment", valid: "unknown", violations: [], note: "the run did not reach a healed, quiescent end" };
   const live = new Set<string>();
   for (const o of orders) if (o.sold || o.state.backordered) for (const ref of o.providerRefs) live.add(ref);
   const violations: Violation[] = [];

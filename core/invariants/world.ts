@@ -45,8 +45,10 @@ export interface World {
   readonly submissions: readonly Submission[];
   /** Checkouts that ended, by the checkout id the coordinator used: outcome. */
   readonly outcomes: Readonly<Record<string, string>>;
-  /** True when the run's liveness phase ended with faults healed (liveness is judged only then). */
+  /** True when the run reached its liveness phase, faults healed (liveness is judged only then). */
   readonly healed: boolean;
+  /** True when every buyer and checkout finished within the liveness phase: the end state is settled. */
+  readonly quiescent: boolean;
 }
 
 /** The client's checkout id behind a coordinator checkout id (`c-1~2` -> `c-1` when checkout keys are off). */
