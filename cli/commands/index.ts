@@ -2,10 +2,14 @@
 import type { Command } from "commander";
 import { defineReplay, defineRun, defineScenarios } from "./simulate.ts";
 import { defineBench } from "./bench.ts";
+import { defineMachine } from "./machine.ts";
+import { defineLint } from "./lint.ts";
 
 export function defineCommands(program: Command): void {
   defineRun(program);
   defineReplay(program);
   defineScenarios(program);
   defineBench(program);
+  defineMachine(program);
+  defineLint(program);
 }

@@ -1,0 +1,253 @@
+// The checkout coordinator: a command boundary, not a transaction. It records the submission durably
+// (one command per checkout id), runs the statechart against the ports, persists the machine snapshot
+// after every transition (in order), and after a crash resumes from that snapshot. The simulator drives
+// it with a virtual clock; nothing here reads real time.
+import { createActor } from "xstate";
+import type { AnyActorRef, Snapshot } from "xstate";
+import { CheckoutId } from "../ids.ts";
+import type { CheckoutCommand, CommandStatus } from "../ports/checkoutCommands.ts";
+import type { CheckoutContext, CheckoutEvent, CheckoutInput, CheckoutResult } from "./context.ts";
+import type { CheckoutDeps, CheckoutRequest, ReservationPolicy } from "./deps.ts";
+import { bindCheckout, createCheckoutMachine } from "./machine.ts";
+import type { CheckoutMachine } from "./machine.ts";
+import { hashRequest } from "./requestHash.ts";
+
+export { hashRequest } from "./requestHash.ts";
+
+/** XState's clock shape; the simulator's virtual clock implements it. */
+export interface TimerClock {
+  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export interface TransitionTaken {
+  readonly machineId: string;
+  readonly from: string;
+  readonly event: string;
+  readonly to: string;
+}
+
+export interface CheckoutRunOptions {
+  readonly policy: ReservationPolicy;
+  readonly clock: TimerClock;
+  /** Called after every transition (and once with from "(start)" when an actor starts). */
+  readonly onTransition?: (t: TransitionTaken) => void;
+}
+
+export interface CheckoutHandle {
+  readonly checkoutId: CheckoutId;
+  /** Settles when the checkout ends and its final snapshot is saved. Never settles after `stop()`. */
+  readonly outcome: Promise<CheckoutResult>;
+  /** A crash: stops the actor, drops it from memory, persists nothing more. */
+  stop(): void;
+  send(event: CheckoutEvent): void;
+}
+
+const machines = new Map<ReservationPolicy, CheckoutMachine>();
+/** The unbound machine of a policy, built once. */
+export function checkoutMachine(policy: ReservationPolicy): CheckoutMachine {
+  let m = machines.get(policy);
+  if (m === undefined) machines.set(policy, (m = createCheckoutMachine(policy)));
+  return m;
+}
+
+const boundByDeps = new WeakMap<CheckoutDeps, Map<ReservationPolicy, CheckoutMachine>>();
+function boundMachine(deps: CheckoutDeps, policy: ReservationPolicy): CheckoutMachine {
+  let byPolicy = boundByDeps.get(deps);
+  if (byPolicy === undefined) boundByDeps.set(deps, (byPolicy = new Map()));
+  let m = byPolicy.get(policy);
+  if (m === undefined) byPolicy.set(policy, (m = bindCheckout(checkoutMachine(policy), deps)));
+  return m;
+}
+
+/** Actors alive in this process, per deployment (deps): what a second submit of a running checkout attaches to. */
+const liveByDeps = new WeakMap<CheckoutDeps, Map<string, CheckoutHandle>>();
+function liveOf(deps: CheckoutDeps): Map<string, CheckoutHandle> {
+  let live = liveByDeps.get(deps);
+  if (live === undefined) liveByDeps.set(deps, (live = new Map()));
+  return live;
+}
+
+/**
+ * The checkout id keys derive from. With `checkout-key` off the coordinator ignores the client's key
+ * and every click is a new checkout: the duplicate-order bug the checker must catch.
+ */
+export function effectiveCheckoutId(deps: CheckoutDeps, request: CheckoutRequest): CheckoutId {
+  return deps.mitigations["checkout-key"] ? request.checkoutId : CheckoutId(`${request.checkoutId}~${request.submission ?? 1}`);
+}
+
+function settledHandle(checkoutId: CheckoutId, result: CheckoutResult): CheckoutHandle {
+  return { checkoutId, outcome: Promise.resolve(result), stop() {}, send() {} };
+}
+
+/** The outcome of a finished command, with the reason from its final snapshot when there is one. */
+function finishedResult(command: CheckoutCommand): CheckoutResult {
+  const outcome = command.status as Exclude<CommandStatus, "running">;
+  if (command.snapshot !== null) {
+    const output = (JSON.parse(command.snapshot) as { output?: CheckoutResult }).output;
+    if (output?.reason !== undefined) return { outcome, reason: output.reason };
+  }
+  return { outcome };
+}
+
+/** The shape of a persisted checkout snapshot this module relies on. */
+interface PersistedCheckout {
+  readonly value: unknown;
+  readonly context: CheckoutContext;
+  readonly children?: Readonly<Record<string, { readonly snapshot?: { readonly input?: unknown } }>>;
+}
+
+/** Marks a step's input as "the machine's context": every step is invoked with the context itself. */
+const CONTEXT_REF = "$context";
+
+/**
+ * Every step's input is the context it was invoked with, which is still the context while the step
+ * runs (the context only changes on leaving the state). Storing it once instead of twice halves the
+ * snapshot; `expand` puts it back before XState restores the step.
+ */
+function compact(p: PersistedCheckout): PersistedCheckout {
+  if (p.children === undefined) return p;
+  const children: Record<string, unknown> = {};
+  for (const [id, child] of Object.entries(p.children)) children[id] = child.snapshot === undefined ? child : { ...child, snapshot: { ...child.snapshot, input: CONTEXT_REF } };
+  return { ...p, children } as PersistedCheckout;
+}
+
+function expand(p: PersistedCheckout): PersistedCheckout {
+  if (p.children === undefined) return p;
+  for (const child of Object.values(p.children)) if (child.snapshot?.input === CONTEXT_REF) (child.snapshot as { input: unknown }).input = p.context;
+  return p;
+}
+
+const valueName = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** A fresh start from the input, or a restore from a persisted snapshot (XState ignores the input then). */
+interface Start {
+  readonly input: CheckoutInput;
+  readonly restore?: { readonly snapshot: Snapshot<unknown>; readonly value: string };
+}
+
+function start(deps: CheckoutDeps, checkoutId: CheckoutId, policy: ReservationPolicy, how: Start, options: CheckoutRunOptions): CheckoutHandle {
+  const machine = boundMachine(deps, policy);
+  const live = liveOf(deps);
+  const onTransition = options.onTransition;
+  const machineId = machine.id;
+  let stopped = false;
+  let saving: Promise<unknown> = Promise.resolve();
+  let from = "(start)";
+  let resolve!: (r: CheckoutResult) => void;
+  let reject!: (e: unknown) => void;
+  const outcome = new Promise<CheckoutResult>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+
+  const saved = (status: CommandStatus, json: string) => () => (stopped ? undefined : deps.stores.commands.save(checkoutId, { status, snapshot: json }));
+  // A failed save is not fatal: recovery resumes from the previous snapshot and every step is idempotent.
+  const ignore = () => undefined;
+
+  const onSnapshot = (snapshot: { status: string; value: unknown; output?: unknown; error?: unknown }, eventType: string) => {
+    if (stopped) return;
+    if (onTransition !== undefined) {
+      const to = valueName(snapshot.value);
+      onTransition({ machineId, from, event: eventType, to });
+      from = to;
+    }
+    if (snapshot.status === "error") {
+      live.delete(checkoutId);
+      reject(snapshot.error);
+      return;
+    }
+    const done = snapshot.status === "done";
+    const output = snapshot.output as CheckoutResult | undefined;
+    const status: CommandStatus = done && output !== undefined ? output.outcome : "running";
+    saving = saving.then(saved(status, JSON.stringify(compact(actor.getPersistedSnapshot() as unknown as PersistedCheckout))), ignore).then(ignore, ignore);
+    if (done && output !== undefined) {
+      live.delete(checkoutId);
+      void saving.then(() => resolve(output));
+    }
+  };
+
+  const restore = how.restore;
+  const actor: AnyActorRef = createActor(machine, {
+    input: how.input,
+    clock: options.clock,
+    ...(restore === undefined ? {} : { snapshot: restore.snapshot }),
+    ...(onTransition === undefined ? {} : { inspect: inspector() }),
+  });
+  if (restore !== undefined) from = restore.value;
+
+  function inspector() {
+    return (ev: { type: string; actorRef?: unknown; event?: { type: string }; snapshot?: unknown }) => {
+      if (ev.type === "@xstate.snapshot" && ev.actorRef === actor) onSnapshot(ev.snapshot as never, ev.event?.type ?? "");
+    };
+  }
+  if (onTransition === undefined) actor.subscribe({ next: (s) => onSnapshot(s as never, ""), error: (e) => onSnapshot({ status: "error", value: from, error: e }, "") });
+
+  const handle: CheckoutHandle = {
+    checkoutId,
+    outcome,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (live.get(checkoutId) === handle) live.delete(checkoutId);
+      actor.stop();
+    },
+    send(event) {
+      if (!stopped) actor.send(event);
+    },
+  };
+  live.set(checkoutId, handle);
+  actor.start();
+  if (restore !== undefined && !stopped) rearmTimeouts(machine, actor, restore.value);
+  return handle;
+}
+
+/**
+ * Delayed events are not part of a persisted snapshot (XState keeps actor references there), so a
+ * restored actor re-arms the timeouts of the state it is in, from the full timeout on the clock.
+ */
+function rearmTimeouts(machine: CheckoutMachine, actor: AnyActorRef, value: string): void {
+  const node = machine.root.states[value];
+  if (node === undefined || actor.getSnapshot().status !== "active" || valueName(actor.getSnapshot().value) !== value) return;
+  for (const t of node.after) {
+    if (typeof t.delay === "number") actor.system.scheduler.schedule(actor, actor, { type: t.eventType }, t.delay, t.eventType);
+  }
+}
+
+/**
+ * Submits a checkout. A new checkout id starts an actor; a known one with the same request attaches
+ * (finished: its outcome; running here: the live actor's handle; running elsewhere or crashed: resumed
+ * from its snapshot); the same id with a different request is rejected without running anything.
+ */
+export async function submitCheckout(deps: CheckoutDeps, request: CheckoutRequest, options: CheckoutRunOptions): Promise<CheckoutHandle> {
+  const checkoutId = effectiveCheckoutId(deps, request);
+  const r = await deps.stores.commands.submit({ checkoutId, buyerId: request.buyerId, requestHash: hashRequest(request), request: JSON.stringify(request) });
+  switch (r.status) {
+    case "created":
+      return start(deps, checkoutId, options.policy, { input: { request, checkoutId, policy: options.policy } }, options);
+    case "conflict":
+      return settledHandle(checkoutId, { outcome: "rejected", reason: "idempotency-conflict" });
+    case "existing":
+      return resumeCheckout(deps, r.command, options);
+  }
+}
+
+/**
+ * Recovery after a crash: restores the actor from the command's persisted snapshot (a pending step
+ * restarts; steps are idempotent, so that is safe) or restarts from the request when no snapshot was
+ * saved yet. A finished command returns its outcome; a checkout already live here returns its handle.
+ */
+export async function resumeCheckout(deps: CheckoutDeps, command: CheckoutCommand, options: CheckoutRunOptions): Promise<CheckoutHandle> {
+  const checkoutId = command.checkoutId;
+  if (command.status !== "running") return settledHandle(checkoutId, finishedResult(command));
+  const live = liveOf(deps).get(checkoutId);
+  if (live !== undefined) return live;
+  if (command.snapshot === null) {
+    const request = JSON.parse(command.request) as CheckoutRequest;
+    return start(deps, checkoutId, options.policy, { input: { request, checkoutId, policy: options.policy } }, options);
+  }
+  const snapshot = expand(JSON.parse(command.snapshot) as PersistedCheckout) as PersistedCheckout & Snapshot<unknown>;
+  const context = snapshot.context;
+  const input: CheckoutInput = { request: context.request, checkoutId: context.checkoutId, policy: context.policy };
+  return start(deps, checkoutId, context.policy, { input, restore: { snapshot, value: valueName(snapshot.value) } }, options);
+}

@@ -1,0 +1,22 @@
+// Step: find out what happened to an authorization whose response was lost. It asks the payment
+// service to look the *same* key up at the provider; it never retries with a new key. With the
+// `reconciliation` mitigation off it does not look: unknown is taken as declined (an orphan risk).
+import type { TransitionContract } from "../contract.ts";
+import { result } from "../context.ts";
+import type { Step } from "./common.ts";
+import { authorizationResult, authorizeKey } from "./authorize.ts";
+
+export const reconcileContract: TransitionContract = {
+  owner: "payment-ledger",
+  idempotencyKey: "${checkoutId}:auth (the key the authorization used; never a new one)",
+  timeoutMs: 5_000,
+  retry: { max: 5, backoff: "immediate re-entry, spaced by the timeout", sameKey: true },
+  reconciliation: "payments.reconcile(${checkoutId}:auth) = provider.searchByKey; the background job retries rows still unknown",
+  customerFallback: "\"payment is being confirmed, we will email you\"",
+};
+
+export const reconcilePayment: Step = async (deps, c) => {
+  if (!deps.mitigations.reconciliation) return result("declined", "payment-unknown-not-reconciled");
+  const r = await deps.payments.reconcile(authorizeKey(deps, c, c.authAttempt));
+  return authorizationResult(deps, c, r);
+};
