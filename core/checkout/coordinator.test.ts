@@ -8,7 +8,7 @@ import { handlePaymentWebhook } from "./complete.ts";
 import { hashRequest, resumeCheckout, submitCheckout } from "./coordinator.ts";
 import type { TransitionTaken } from "./coordinator.ts";
 import { authorizeContract } from "./steps/authorize.ts";
-import { makeWorld, MERCHANT, settle } from "./fixtures/world.ts";
+import { makeWorld, MERCHANT, settle } from "../../test/checkoutWorld.ts";
 
 const policy = "reserve-before-payment" as const;
 type World = Awaited<ReturnType<typeof makeWorld>>;

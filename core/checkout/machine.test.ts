@@ -9,7 +9,7 @@ import type { StrictStates, TransitionContract } from "./contract.ts";
 import { submitCheckout } from "./coordinator.ts";
 import { POLICIES } from "./deps.ts";
 import type { ReservationPolicy } from "./deps.ts";
-import { makeWorld, PRICE, SKU, LOCATION } from "./fixtures/world.ts";
+import { makeWorld, PRICE, SKU, LOCATION } from "../../test/checkoutWorld.ts";
 import { createCheckoutMachine } from "./machine.ts";
 import { keys } from "../ids.ts";
 import { CheckoutId } from "../ids.ts";
