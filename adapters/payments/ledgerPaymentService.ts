@@ -157,7 +157,7 @@ export class LedgerPaymentService implements PaymentService {
       throw new IdempotencyConflict({ key: op.key, message: `payment key ${op.key} was already used for a different ${begun.record.operation} request` });
     // A settled row answers the retry itself; a pending or unknown one is asked again under the SAME key,
     // which the provider either replays or executes for the first time.
-    if (begun.record.status === "succeeded" || begun.record.status === "failed") return resultOf(begun.record);
+    if (begun.record.status === "succeeded" || (begun.record.status === "failed" && !neverReachedProvider(begun.record))) return resultOf(begun.record);
 
     let response: ProviderResponse;
     try {
@@ -223,5 +223,18 @@ export class LedgerPaymentService implements PaymentService {
     if (auth?.providerRef) return auth.providerRef;
     const charges = await this.provider.searchByReference(this.merchantId, row.checkoutId);
     return charges.find((c) => c.status !== "declined")?.id;
+  }
+}
+
+/**
+ * A row that reconciliation settled as "the provider has no such request": sending it again under
+ * the same key is safe (the provider executes it once, or replays it if the first copy lands late).
+ */
+function neverReachedProvider(row: PaymentRecord): boolean {
+  if (row.response === null) return false;
+  try {
+    return (JSON.parse(row.response) as Partial<ProviderErrorBody>).error?.type === "not_found";
+  } catch {
+    return false;
   }
 }

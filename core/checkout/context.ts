@@ -40,6 +40,8 @@ export type StepKind =
   | "rejected"
   | "insufficient"
   | "declined"
+  /** Reconciliation found that the provider never received the request: send it again, same key. */
+  | "not-found"
   /** The payment outcome is unknown: reconcile by the same key. */
   | "unknown"
   /** Another attempt (webhook, earlier incarnation) already confirmed the order: do not compensate. */

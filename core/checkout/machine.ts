@@ -49,7 +49,7 @@ const unbound = Object.fromEntries(
 
 /** Parameters of the one assign action every transition runs. */
 interface StepParams {
-  readonly attempt?: "reset" | "retry";
+  readonly attempt?: "reset" | "retry" | "nextAuth";
   /** The outcome a compensation chain will end in (first one wins). */
   readonly outcome?: CheckoutOutcome;
   /** Take the failure reason from the step's result (first one wins). */
@@ -64,6 +64,8 @@ interface IsParams {
   readonly kind: StepKind;
   /** Also require attempt < retryBelow (retry within the same result kind). */
   readonly retryBelow?: number;
+  /** Also require that the authorization has been retried fewer than this many times. */
+  readonly authRetryBelow?: number;
   /** Also require the buyer's consent to a backorder. */
   readonly backorder?: true;
   /** Also require this intended outcome. */
@@ -94,7 +96,7 @@ export const checkoutSetup = setup({
       if (p.fail && reason === null && out?.reason !== undefined) reason = out.reason;
       if (p.reason !== undefined) reason = p.reason;
       if (p.outcome !== undefined && outcome === null) outcome = p.outcome;
-      const attempt = p.attempt === "retry" ? context.attempt + 1 : p.attempt === "reset" ? 0 : context.attempt;
+      const attempt = p.attempt === "retry" ? context.attempt + 1 : p.attempt === "reset" ? 0 : p.attempt === "nextAuth" ? context.authAttempt + 1 : context.attempt;
       const providerRef = event.type === "payment.settled" ? event.providerRef : context.providerRef;
       return { ...context, ...patch, ...(patch?.providerRef === undefined ? { providerRef } : {}), reason, outcome, attempt };
     }),
@@ -106,6 +108,7 @@ export const checkoutSetup = setup({
       const out = outputOf(event);
       if (out === undefined || out.kind !== p.kind) return false;
       if (p.retryBelow !== undefined && context.attempt >= p.retryBelow) return false;
+      if (p.authRetryBelow !== undefined && context.authAttempt >= p.authRetryBelow) return false;
       if (p.backorder && context.request.allowBackorder !== true) return false;
       if (p.outcome !== undefined && context.outcome !== p.outcome) return false;
       return true;
@@ -211,6 +214,9 @@ function states(policy: ReservationPolicy) {
       reconcileContract,
       [
         tx(afterAuthorize, reconcileContract, { attempt: "reset" }, is("ok")),
+        // The provider never got the request: send it again (same key) while authorize retries are left.
+        tx("authorizing", withContract(reconcileContract, { customerFallback: "\"payment is being confirmed\"" }), { attempt: "nextAuth" }, is("not-found", { authRetryBelow: authorizeContract.retry.max })),
+        tx(unwindPayment, withContract(reconcileContract, { customerFallback: "\"payment not taken: try again\"" }), { attempt: "reset", fail: true, outcome: "rejected" }, is("not-found")),
         tx(unwindPayment, withContract(reconcileContract, { customerFallback: "\"payment not taken: try again\"" }), { attempt: "reset", fail: true, outcome: "rejected" }, is("declined")),
         tx("reconcilingPayment", reconcileContract, { attempt: "retry" }, is("unknown", { retryBelow: reconcileContract.retry.max }), true),
         tx(unwindPayment, withContract(reconcileContract, { customerFallback: "\"we could not confirm your payment; any charge will be voided\"" }), { attempt: "reset", reason: "payment-unresolved", outcome: "compensated" }, is("unknown")),

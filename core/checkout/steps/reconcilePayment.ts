@@ -18,5 +18,6 @@ export const reconcileContract: TransitionContract = {
 export const reconcilePayment: Step = async (deps, c) => {
   if (!deps.mitigations.reconciliation) return result("declined", "payment-unknown-not-reconciled");
   const r = await deps.payments.reconcile(authorizeKey(deps, c, c.authAttempt));
+  if (r.status === "declined" && r.reason.startsWith("not_found:")) return result("not-found", "payment-never-reached-provider");
   return authorizationResult(deps, c, r);
 };
