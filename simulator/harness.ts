@@ -60,7 +60,7 @@ export class Harness {
       this.scheduler.enqueue(process.name, f, () => {
         if (!process.alive) return; // the sender died before the request left
         const now = this.clock.now();
-        this.history.add(now, "invoke", process.name, f, summarizeArgs(args), op);
+        if (this.history.recordOperations) this.history.add(now, "invoke", process.name, f, summarizeArgs(args), op);
         const timeoutMs = kind === "store" ? this.options.storeTimeoutMs : this.options.providerTimeoutMs;
         const site = (name: string) => `${kind}.${name}` as FaultSite;
 
@@ -122,7 +122,7 @@ export class Harness {
   private deliver(process: ProcessRef, f: string, op: number, value: unknown, resolve: (v: unknown) => void, delayMs: number): void {
     const complete = () => {
       if (!process.alive) return;
-      this.history.add(this.clock.now(), "ok", process.name, f, summarizeResult(value), op);
+      if (this.history.recordOperations) this.history.add(this.clock.now(), "ok", process.name, f, summarizeResult(value), op);
       resolve(value);
     };
     if (delayMs > 0) this.clock.setTimeout(complete, delayMs);

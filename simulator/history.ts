@@ -25,7 +25,7 @@ export class History {
   readonly entries: HistoryEntry[] = [];
   private nextOp = 1;
   /** When false, only faults, phases and notes are kept (for fast benchmark runs); the hash still covers them. */
-  constructor(private readonly recordOperations = true) {}
+  constructor(readonly recordOperations = true) {}
 
 
   add(time: number, type: EntryType, process: string, f: string, value?: unknown, op?: number): HistoryEntry | undefined {

@@ -68,7 +68,7 @@ function checkUrl(url: string): string {
 }
 
 export function defineBench(program: Command): void {
-  const bench = program.command("bench").description("Measure performance: inventory contention strategies across engines");
+  const bench = program.command("bench").description("Measure performance: inventory contention strategies across engines, and the simulator itself");
   bench
     .command("inventory")
     .description("Reservation strategies x engines on hot SKUs: throughput, latency, aborts, and a stock audit per cell (oversell must be 0)")
@@ -90,5 +90,23 @@ export function defineBench(program: Command): void {
       const options = parseInventoryFlags(flags);
       const { runInventoryCommand } = await import("../../bench/inventory/command.ts");
       process.exitCode = await runInventoryCommand(options, { json: flags.json === true, ...(flags.out !== undefined ? { outDir: flags.out } : {}) });
+    });
+  bench
+    .command("simulator")
+    .description("Simulated checkouts per second on memory stores with every checker on, and the overhead ratio to the same checkouts run straight")
+    .option("--time-ms <ms>", "time per tinybench task (default 3000)")
+    .option("--json", "print { checkoutsPerSecond, overheadRatio, ... } as JSON")
+    .action(async (flags: { timeMs?: string; json?: boolean }) => {
+      const timeMs = flags.timeMs === undefined ? 3000 : bounded(flags.timeMs, "--time-ms", 100, 600_000);
+      const { benchSimulator } = await import("../../bench/simulator/simulatorBench.ts");
+      if (!flags.json) process.stderr.write(`bench simulator: ${timeMs} ms per task on memory stores...\n`);
+      const result = await benchSimulator({ timeMs });
+      if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+      else
+        process.stdout.write(
+          `simulated: ${result.checkoutsPerSecond} checkouts/s (${result.stepsPerSecond} scheduler steps/s, ${result.checkoutsPerRun} checkouts per run)\n` +
+            `straight:  ${result.straightCheckoutsPerSecond} checkouts/s (coordinator + memory stores, no harness)\n` +
+            `overhead ratio: ${result.overheadRatio}x (target <= 5); target 20,000 checkouts/s per core\n`,
+        );
     });
 }

@@ -8,7 +8,7 @@ import { CheckoutId } from "../ids.ts";
 import type { CheckoutCommand, CommandStatus } from "../ports/checkoutCommands.ts";
 import type { CheckoutContext, CheckoutEvent, CheckoutInput, CheckoutResult } from "./context.ts";
 import type { CheckoutDeps, CheckoutRequest, ReservationPolicy } from "./deps.ts";
-import { bindCheckout, createCheckoutMachine } from "./machine.ts";
+import { attachDeps, createCheckoutMachine, runnableCheckout } from "./machine.ts";
 import type { CheckoutMachine } from "./machine.ts";
 import { hashRequest } from "./requestHash.ts";
 
@@ -51,12 +51,11 @@ export function checkoutMachine(policy: ReservationPolicy): CheckoutMachine {
   return m;
 }
 
-const boundByDeps = new WeakMap<CheckoutDeps, Map<ReservationPolicy, CheckoutMachine>>();
-function boundMachine(deps: CheckoutDeps, policy: ReservationPolicy): CheckoutMachine {
-  let byPolicy = boundByDeps.get(deps);
-  if (byPolicy === undefined) boundByDeps.set(deps, (byPolicy = new Map()));
-  let m = byPolicy.get(policy);
-  if (m === undefined) byPolicy.set(policy, (m = bindCheckout(checkoutMachine(policy), deps)));
+const runnable = new Map<ReservationPolicy, CheckoutMachine>();
+/** The machine of a policy with its steps bound to whatever deps each actor is attached to; built once. */
+function runnableMachine(policy: ReservationPolicy): CheckoutMachine {
+  let m = runnable.get(policy);
+  if (m === undefined) runnable.set(policy, (m = runnableCheckout(checkoutMachine(policy))));
   return m;
 }
 
@@ -127,7 +126,7 @@ interface Start {
 }
 
 function start(deps: CheckoutDeps, checkoutId: CheckoutId, policy: ReservationPolicy, how: Start, options: CheckoutRunOptions): CheckoutHandle {
-  const machine = boundMachine(deps, policy);
+  const machine = runnableMachine(policy);
   const live = liveOf(deps);
   const onTransition = options.onTransition;
   const machineId = machine.id;
@@ -197,6 +196,7 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, policy: ReservationPo
     },
   };
   live.set(checkoutId, handle);
+  attachDeps(actor.system, deps);
   actor.start();
   if (restore !== undefined && !stopped) rearmTimeouts(machine, actor, restore.value);
   return handle;

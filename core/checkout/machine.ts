@@ -337,3 +337,28 @@ export function bindCheckout(machine: CheckoutMachine, deps: CheckoutDeps): Chec
   const actors = Object.fromEntries(STEP_NAMES.map((name) => [name, fromPromise<StepResult, CheckoutContext>(({ input }) => STEPS[name](deps, input))])) as StepActors;
   return machine.provide({ actors });
 }
+
+/**
+ * Deps of each running checkout, found through its actor system. Binding with `machine.provide`
+ * rebuilds the whole machine, too slow to do per checkout; a runnable machine is built once per
+ * policy and each actor's steps look their deps up here (set by `attachDeps` before start).
+ */
+const depsBySystem = new WeakMap<object, CheckoutDeps>();
+
+export function attachDeps(system: object, deps: CheckoutDeps): void {
+  depsBySystem.set(system, deps);
+}
+
+export function runnableCheckout(machine: CheckoutMachine): CheckoutMachine {
+  const actors = Object.fromEntries(
+    STEP_NAMES.map((name) => [
+      name,
+      fromPromise<StepResult, CheckoutContext>(({ input, system }) => {
+        const deps = depsBySystem.get(system);
+        if (deps === undefined) return Promise.reject(new Error(`checkout step "${name}" has no deps: call attachDeps(actor.system, deps) before start`));
+        return STEPS[name](deps, input);
+      }),
+    ]),
+  ) as StepActors;
+  return machine.provide({ actors });
+}
