@@ -7,7 +7,7 @@ import type { Stores } from "../core/ports/index.ts";
 import type { PaymentProvider, WebhookEvent } from "../core/ports/paymentProvider.ts";
 import type { OrderEvent, OrderLedger } from "../core/ports/orderLedger.ts";
 import { mitigationsWithout, DEFAULT_POLICY, MITIGATIONS, type CheckoutDeps, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
-import { checkAll, type CheckResult, type PriceChange, type Submission, type Violation, type World } from "../core/invariants/index.ts";
+import { checkAll, clientCheckoutId, type CheckResult, type PriceChange, type Submission, type Violation, type World } from "../core/invariants/index.ts";
 import { ProviderModel } from "../adapters/provider/model.ts";
 import { LedgerPaymentService } from "../adapters/payments/ledgerPaymentService.ts";
 import { VirtualClock } from "./clock.ts";
@@ -80,6 +80,25 @@ export interface RunResult {
     readonly virtualMs: number;
     readonly faultsFired: Record<string, number>;
   };
+  /** One row per client checkout id, in order of first submission: what `compare` costs out. */
+  readonly checkouts: readonly CheckoutFact[];
+  /** The final world the checkers judged (orders, charges, stock levels, published event ids). */
+  readonly world: World;
+}
+
+/** A checkout as its buyer lived it: first click, and how and when the coordinator ended it. */
+export interface CheckoutFact {
+  readonly checkoutId: string;
+  readonly buyerId: string;
+  /** What the buyer asked for. */
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
+  /** Virtual ms of the buyer's first submission. */
+  readonly submittedAt: number;
+  /** Virtual ms when the checkout last reported an outcome (absent: it never ended). */
+  readonly endedAt?: number;
+  readonly outcome?: string;
+  /** The machine's reason, e.g. `insufficient-stock`, `backordered`, `payment-unresolved`. */
+  readonly reason?: string;
 }
 
 const MERCHANT = MerchantId("m-1");
@@ -158,6 +177,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   let epoch = 0;
   const live = new Map<string, CheckoutHandleLike>();
   const outcomes: Record<string, string> = {};
+  // Kept beside `outcomes` (and never written to the trace) so the trace hash stays as it was.
+  const ended: Record<string, { at: number; reason?: string }> = {};
   const processOf = (name: string, ofEpoch = epoch): ProcessRef => ({ name, get alive() { return ofEpoch === epoch; } });
   const foreverAlive = (name: string): ProcessRef => ({ name, alive: true });
 
@@ -186,6 +207,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       (o) => {
         if (ofEpoch !== epoch) return;
         outcomes[handle.checkoutId] = o.outcome;
+        ended[handle.checkoutId] = o.reason === undefined ? { at: clock.now() } : { at: clock.now(), reason: o.reason };
         history.add(clock.now(), "note", `checkout:${handle.checkoutId}`, "outcome", o);
         if (live.get(handle.checkoutId) === handle) live.delete(handle.checkoutId);
       },
@@ -245,6 +267,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
 
   // ---- buyers ----
   const submissions: Submission[] = [];
+  const requestedLines = new Map<string, CheckoutRequest["lines"]>();
   let buyersActive = 0;
   const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms));
   const withTimeout = <T,>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => undefined)]);
@@ -306,6 +329,9 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const waitMs = timing.holdMs * 2;
     let result: { outcome: string; reason?: string } | undefined;
     const doubleClick = faults.fire("buyer.double-submit", process, checkoutId);
+    requestedLines.set(checkoutId, lines);
+    // Decided by hash, not by the PRNG, so a workload without backorders draws exactly as before.
+    const acceptsBackorder = w.backorderRate > 0 && hashString(`${seed}:backorder:${checkoutId}`) / 4294967296 < w.backorderRate;
     for (let submission = 1; !result; submission++) {
       if (submission > 1 + w.buyerRetries) {
         // Out of patience while faults last: the buyer comes back once the network heals and asks
@@ -313,7 +339,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         if (submission > 1 + w.buyerRetries + 5) break;
         while (faults.active) await sleep(1000);
       }
-      const request: CheckoutRequest = { checkoutId, buyerId, currency: CURRENCY, lines, submission };
+      const request: CheckoutRequest = { checkoutId, buyerId, currency: CURRENCY, lines, submission, ...(acceptsBackorder ? { allowBackorder: true } : {}) };
       submissions.push({ checkoutId, buyerId, at: clock.now(), submission });
       history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission });
       const pending = submit(request).then((h) => h.outcome);
@@ -478,7 +504,32 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       virtualMs: clock.now(),
       faultsFired: sortKeys(Object.fromEntries(faults.fired)),
     },
+    checkouts: checkoutFacts(submissions, requestedLines, outcomes, ended),
+    world,
   };
+}
+
+/** Joins first submissions with the outcomes, which are keyed by coordinator checkout id (`c-1~2` without checkout keys). */
+function checkoutFacts(submissions: readonly Submission[], requested: ReadonlyMap<string, CheckoutRequest["lines"]>, outcomes: Readonly<Record<string, string>>, ended: Readonly<Record<string, { at: number; reason?: string }>>): CheckoutFact[] {
+  type Fact = { -readonly [K in keyof CheckoutFact]: CheckoutFact[K] };
+  const facts = new Map<string, Fact>();
+  for (const s of submissions) {
+    if (facts.has(s.checkoutId)) continue;
+    const lines = (requested.get(s.checkoutId) ?? []).map((l) => ({ sku: l.sku, quantity: l.quantity }));
+    facts.set(s.checkoutId, { checkoutId: s.checkoutId, buyerId: s.buyerId, lines, submittedAt: s.at });
+  }
+  for (const [id, outcome] of Object.entries(outcomes)) {
+    const fact = facts.get(clientCheckoutId(id));
+    const end = ended[id];
+    if (!fact || !end) continue;
+    // Several coordinator checkouts for one client id (keys off): a confirmation is what the buyer saw.
+    if (fact.outcome === "confirmed" && outcome !== "confirmed") continue;
+    fact.outcome = outcome;
+    fact.endedAt = end.at;
+    if (end.reason === undefined) delete fact.reason;
+    else fact.reason = end.reason;
+  }
+  return [...facts.values()];
 }
 
 /** Records every event the ledger reports appended, so ledger-append-only can check it later. */

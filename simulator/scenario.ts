@@ -25,6 +25,8 @@ export interface WorkloadConstraints {
   readonly declineRate?: number;
   /** How many times a buyer resubmits the same checkout after waiting in vain. Default 2. */
   readonly buyerRetries?: number;
+  /** Probability that a checkout agrees to a backorder if stock runs out after acceptance (async-reservation). Default 0. */
+  readonly backorderRate?: number;
 }
 
 export interface TimingConstraints {
@@ -65,6 +67,7 @@ export const workloadDefaults: Required<WorkloadConstraints> = {
   abandonRate: 0.1,
   declineRate: 0.05,
   buyerRetries: 2,
+  backorderRate: 0,
 };
 
 export const timingDefaults: Required<TimingConstraints> = {

@@ -66,6 +66,8 @@ export function counterexample(result: RunResult, invariant: InvariantName, step
   const violation = result.violations.find((v) => v.invariant === invariant);
   const ids = violation ? Object.values(violation.entities).flatMap((v) => v.split(",")).filter((v) => v.length > 0) : [];
   const relevant = (e: HistoryEntry) => {
+    if (NOISE.has(e.f)) return false;
+    if (e.process.startsWith("buyer:") && (e.f.startsWith("catalog.") || e.f.startsWith("cart."))) return false; // browsing
     if (e.type === "fault" && e.f !== "buggify") return true;
     if (e.type === "phase") return e.f !== "verdict" && e.f !== "setup";
     const text = `${e.process} ${JSON.stringify(e.value ?? "")}`;
@@ -77,3 +79,6 @@ export function counterexample(result: RunResult, invariant: InvariantName, step
   if (violation) lines.push(`=> ${invariant} violated: ${violation.message}`);
   return lines;
 }
+
+/** Bookkeeping reads and snapshot saves: true but rarely the story of a violation. */
+const NOISE = new Set(["commands.save", "orders.events", "payments.get", "inventory.get", "catalog.getProducts", "events.poll", "orders.pendingOutbox"]);
