@@ -150,7 +150,7 @@ export function methodsOf(target: object): string[] {
   return list;
 }
 
-const ID_FIELDS = ["key", "checkoutId", "orderId", "sku", "buyerId", "eventId", "chargeId", "reference", "status", "type", "ok", "reason", "created"] as const;
+const ID_FIELDS = ["key", "checkoutId", "orderId", "sku", "buyerId", "eventId", "chargeId", "reference", "status", "type", "ok", "reason", "created", "onHand", "held", "committed", "available", "requested"] as const;
 
 /** A short, deterministic picture of a value for the history: ids and statuses, never whole objects. */
 export function summarize(value: unknown, depth = 0): unknown {
