@@ -307,6 +307,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         const cart = await attempt(() => deps.stores.cart.get(buyerId));
         if (!cart || cart.lines.length === 0) return;
         const checkoutId = CheckoutId(`c-${n}-${round}`);
+        if (round === 1 && faults.fire("buyer.abandon", p.name, checkoutId)) {
+          // Leaves at the payment page. Reserving before payment means the hold was taken when the
+          // checkout began, and it sits until the expiry sweep; the other policies had reserved nothing yet.
+          if (policy === "reserve-before-payment" && mitigations.reservation)
+            await attempt(() => deps.stores.inventory.reserve({ key: keys.reserve(checkoutId), checkoutId, lines: cart.lines.map((l) => ({ sku: l.sku, location: LOCATION, quantity: l.quantity })), expiresAt: clock.now() + timing.holdMs }));
+          return;
+        }
         const outcome = await checkout(p.name, buyerId, checkoutId, cart.lines, r);
         if (outcome?.outcome === "confirmed") {
           await attempt(() => deps.stores.cart.clear(buyerId));
@@ -407,6 +414,9 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       const provider = (d as SimDeps).provider;
       for (const command of await d.stores.commands.all()) {
         if (command.status !== "rejected" && command.status !== "compensated") continue;
+        // A backorder ends "compensated" yet keeps its authorization to capture on shipment: not an orphan.
+        const orderId = await d.stores.orders.findByCheckout(command.checkoutId);
+        if (orderId !== undefined && (await d.stores.orders.events(orderId)).some((e) => e.type === "Backordered")) continue;
         for (const charge of await provider.searchByReference(MERCHANT, command.checkoutId)) {
           if (charge.status !== "authorized") continue;
           await d.payments.void({ checkoutId: command.checkoutId, key: IdempotencyKey(`${keys.void(command.checkoutId)}:${charge.id}`), providerRef: charge.id, amount: charge.amount });

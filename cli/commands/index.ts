@@ -4,11 +4,13 @@ import { defineReplay, defineRun, defineScenarios } from "./simulate.ts";
 import { defineBench } from "./bench.ts";
 import { defineMachine } from "./machine.ts";
 import { defineLint } from "./lint.ts";
+import { defineCompare } from "./compare.ts";
 
 export function defineCommands(program: Command): void {
   defineRun(program);
   defineReplay(program);
   defineScenarios(program);
+  defineCompare(program);
   defineBench(program);
   defineMachine(program);
   defineLint(program);

@@ -1,5 +1,6 @@
 // Order totals equal checkout-time catalog prices: each line's price version was the catalog's
-// current one at some moment between the buyer's submission and the order's creation, its unit
+// current one at some moment between the buyer's submission and the order's creation (same virtual
+// millisecond counts: steps within one ms are not ordered by time), its unit
 // price is that version's price, and the total is the sum of the lines.
 import { verdictOf, type Verdict, type Violation } from "./verdict.ts";
 import type { OrderFacts } from "./orders.ts";
@@ -22,7 +23,7 @@ export function catalogPrice(world: World, orders: readonly OrderFacts[]): Verdi
       if (i < 0) continue; // a product the run did not track
       const v = history[i]!;
       const supersededAt = history[i + 1]?.at ?? Infinity;
-      const wrong = v.amount !== line.unitPrice ? `unit price ${line.unitPrice} is not version ${v.version}'s ${v.amount}` : supersededAt <= from ? `price version ${v.version} was superseded at ${supersededAt} ms, before the checkout began at ${from} ms` : null;
+      const wrong = v.amount !== line.unitPrice ? `unit price ${line.unitPrice} is not version ${v.version}'s ${v.amount}` : supersededAt < from ? `price version ${v.version} was superseded at ${supersededAt} ms, before the checkout began at ${from} ms` : null;
       if (wrong) violations.push({ invariant: "catalog-price", message: `order ${o.orderId}, ${line.sku}: ${wrong}`, entities: { order: o.orderId, sku: line.sku } });
     }
     if (sum !== o.total) violations.push({ invariant: "catalog-price", message: `order ${o.orderId}: total ${o.total} != sum of lines ${sum}`, entities: { order: o.orderId } });
