@@ -12,5 +12,8 @@ export function replayCommand(o: RunOptions): string {
   if (o.strategy && o.strategy !== "random") parts.push("--strategy", o.strategy);
   if (o.workload?.buyers !== undefined && o.workload.buyers !== (o.scenario.workload?.buyers ?? workloadDefaults.buyers)) parts.push("--buyers", String(o.workload.buyers));
   if (o.faults) parts.push("--faults", Object.keys(o.faults).join(",") || "none");
+  const custom = [typeof o.stores === "function" ? "stores" : null, o.coordinator ? "coordinator" : null].filter((x) => x !== null);
+  // The CLI cannot load a team's own adapters: say so rather than print a command that replays something else.
+  if (custom.length > 0) parts.push(`# with your own ${custom.join(" and ")}: call runScenario with the same seed and options`);
   return parts.join(" ");
 }
