@@ -1,0 +1,90 @@
+// Goal: the CI contract of `run` and `replay`: exit codes 0 / 1 / 2, the JSON shape, JUnit XML that a
+// CI dashboard can parse, and bad input refused with one line and nothing written.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "checkout-sim-run-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cli = (...args: string[]) => spawnSync(process.execPath, ["bin/checkout-sim.mjs", ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+
+/** A small well-formedness check: every tag closes in order, and the attributes we rely on are there. */
+function parseXml(xml: string): { name: string; attrs: Record<string, string> }[] {
+  expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+  const stack: string[] = [];
+  const elements: { name: string; attrs: Record<string, string> }[] = [];
+  for (const m of xml.replace(/<\?xml[^>]*\?>/, "").matchAll(/<(\/?)([a-zA-Z]+)([^>]*?)(\/?)>/g)) {
+    const [, closing, name, rest, selfClosing] = m;
+    if (closing) {
+      expect(stack.pop()).toBe(name);
+      continue;
+    }
+    const attrs = Object.fromEntries([...rest!.matchAll(/(\w+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!]));
+    elements.push({ name: name!, attrs });
+    if (!selfClosing) stack.push(name!);
+  }
+  expect(stack).toEqual([]);
+  return elements;
+}
+
+describe("checkout-sim run", () => {
+  it("exits 0 with JSON when every invariant holds", () => {
+    const r = cli("run", "flash-sale", "--seeds", "2", "--json");
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout) as { runs: number; violations: unknown[]; coverage: { transitionsTaken: number } };
+    expect(json.runs).toBe(2);
+    expect(json.violations).toEqual([]);
+    expect(json.coverage.transitionsTaken).toBeGreaterThan(5);
+  });
+
+  it("exits 1 on a violation, names it with a replay command, and writes parseable JUnit XML and reports", () => {
+    const junit = join(dir, "junit.xml");
+    const out = join(dir, "report");
+    const r = cli("run", "flash-sale", "--seeds", "2", "--disable", "reservation", "--json", "--junit", junit, "--out", out);
+    expect(r.status).toBe(1);
+    const json = JSON.parse(r.stdout) as { violations: { invariant: string; replay: string; counterexample: string[] }[] };
+    expect(json.violations.map((v) => v.invariant)).toContain("no-oversell");
+    const first = json.violations.find((v) => v.invariant === "no-oversell")!;
+    expect(first.replay).toMatch(/^npx checkout-sim replay flash-sale --seed \d+ --disable reservation/);
+    expect(first.counterexample.at(-1)).toMatch(/no-oversell violated/);
+    const elements = parseXml(readFileSync(junit, "utf8"));
+    const cases = elements.filter((e) => e.name === "testcase");
+    expect(cases.map((c) => c.attrs["name"])).toContain("no-oversell");
+    expect(elements.filter((e) => e.name === "failure").length).toBeGreaterThan(0);
+    expect(existsSync(join(out, "report.md")) && existsSync(join(out, "report.json"))).toBe(true);
+  });
+
+  it("the replay command a failure prints reproduces it, with the same trace hash twice", () => {
+    const a = JSON.parse(cli("replay", "flash-sale", "--seed", "1", "--disable", "reservation", "--json").stdout) as { traceHash: string; violations: unknown[] };
+    const b = JSON.parse(cli("replay", "flash-sale", "--seed", "1", "--disable", "reservation", "--json").stdout) as { traceHash: string };
+    expect(a.violations.length).toBeGreaterThan(0);
+    expect(b.traceHash).toBe(a.traceHash);
+  });
+
+  it("--check-determinism runs every seed twice and reports no divergence", () => {
+    const r = cli("run", "coordinator-crash", "--seeds", "2", "--check-determinism", "--json");
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout) as { determinism: { checked: number; divergences: unknown[] } };
+    expect(json.determinism).toEqual({ checked: 2, divergences: [] });
+  });
+
+  it.each([
+    [["run", "no-such-scenario"], /unknown scenario/],
+    [["run", "--seeds", "ten"], /--seeds must be a whole number/],
+    [["run", "--disable", "everything"], /--disable must be one of/],
+    [["run", "--stores", "oracle"], /--stores must be one of/],
+    [["run", "--junit", "/no/such/dir/junit.xml"], /cannot write there/],
+    [["run", "--out", "README.md"], /is a file/],
+    [["replay", "flash-sale", "--seed", "x"], /--seed must be a whole number/],
+    [["replay", "flash-sale"], /required option/],
+  ])("bad input %j exits 2 with one line and nothing written", (args, message) => {
+    const r = cli(...(args as string[]));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stdout).toBe("");
+  });
+});
