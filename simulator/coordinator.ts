@@ -4,18 +4,9 @@ import type { CheckoutCommand } from "../core/ports/checkoutCommands.ts";
 import type { WebhookEvent } from "../core/ports/paymentProvider.ts";
 import type { CheckoutDeps, CheckoutOutcome, CheckoutRequest, ReservationPolicy } from "../core/checkout/deps.ts";
 
-/** XState's clock shape: the virtual clock implements it. */
-export interface TimerClock {
-  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
-  clearTimeout(id: unknown): void;
-}
+import type { TimerClock, TransitionTaken } from "../core/checkout/coordinator.ts";
 
-export interface TransitionTaken {
-  readonly machineId: string;
-  readonly from: string;
-  readonly event: string;
-  readonly to: string;
-}
+export type { TimerClock, TransitionTaken };
 
 export interface CoordinatorRunOptions {
   readonly policy: ReservationPolicy;
