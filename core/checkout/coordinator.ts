@@ -210,7 +210,9 @@ function rearmTimeouts(machine: CheckoutMachine, actor: AnyActorRef, value: stri
   const node = machine.root.states[value];
   if (node === undefined || actor.getSnapshot().status !== "active" || valueName(actor.getSnapshot().value) !== value) return;
   for (const t of node.after) {
-    if (typeof t.delay === "number") actor.system.scheduler.schedule(actor, actor, { type: t.eventType }, t.delay, t.eventType);
+    if (typeof t.delay !== "number") continue;
+    actor.system.scheduler.cancel(actor, t.eventType); // never two timers under one id: the first could not be cancelled
+    actor.system.scheduler.schedule(actor, actor, { type: t.eventType }, t.delay, t.eventType);
   }
 }
 
