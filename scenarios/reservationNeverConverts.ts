@@ -1,12 +1,13 @@
 // Inventory to fulfillment: reservations whose checkout failed or vanished must not hold stock
-// forever. Lost requests make releases give up; only the expiry sweep gets the stock back.
+// forever. Buyers leave at the payment page with stock held, and lost requests make releases give
+// up; only the expiry sweep gets the stock back.
 import type { Scenario } from "../simulator/scenario.ts";
 
 export const reservationNeverConverts: Scenario = {
   name: "reservation-never-converts",
-  description: "Failed checkouts and lost releases leave holds behind; the expiry sweep must return the stock.",
+  description: "Buyers leave with stock held, failed checkouts lose their releases; the expiry sweep must return the stock.",
   boundary: "Inventory to fulfillment",
   invariants: ["no-leaked-reservation", "no-oversell", "liveness"],
   workload: { buyers: 24, stockPerSku: 30, declineRate: 0.4 },
-  faults: { "store.request-lost": 0.25, "coordinator.crash": 0.2 },
+  faults: { "buyer.abandon": 0.3, "store.request-lost": 0.25, "coordinator.crash": 0.2 },
 };

@@ -126,6 +126,10 @@ describe("invariant checkers", () => {
     const w = healthy();
     expect(failing({ ...w, reservations: [...w.reservations, reservation("c-3", "held", 500)] }, "no-leaked-reservation").valid).toBe(false);
     expect(failing({ ...w, reservations: [...w.reservations, reservation("c-3", "held", 5000)] }, "no-leaked-reservation").valid).toBe(true);
+    // A hold the run never saw a checkout for still shows in the level.
+    const unowned = failing({ ...w, levels: [{ ...w.levels[0]!, held: 1, onHand: 3 }] }, "no-leaked-reservation");
+    expect(unowned.valid).toBe(false);
+    expect(unowned.violations[0]!.entities["sku"]).toBe("sku-1");
   });
 
   it("events-published catches a ledger event that never reached the stream", () => {

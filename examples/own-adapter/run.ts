@@ -186,7 +186,7 @@ function focused(result: RunResult, invariant: InvariantName): RunResult {
  * take the same overrides, so the tail of that command carries over unchanged.
  */
 function exampleReplay(options: RunOptions, broken: boolean): string {
-  const cli = replayCommand(options);
+  const cli = replayCommand(options).replace(/ # .*$/, ""); // drop the "your own stores" remark: this command loads them
   const prefix = `npx checkout-sim replay ${options.scenario.name} `;
   const tail = cli.startsWith(prefix) ? cli.slice(prefix.length) : `--seed ${options.seed}`;
   return `npx tsx examples/own-adapter/run.ts${broken ? " --broken" : ""} --scenario ${options.scenario.name} ${tail}`;
