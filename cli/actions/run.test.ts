@@ -55,6 +55,9 @@ describe("checkout-sim run", () => {
     expect(cases.map((c) => c.attrs["name"])).toContain("no-oversell");
     expect(elements.filter((e) => e.name === "failure").length).toBeGreaterThan(0);
     expect(existsSync(join(out, "report.md")) && existsSync(join(out, "report.json"))).toBe(true);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain("<!doctype html>");
+    expect(html).toMatch(/FAIL \d+\/2/);
   });
 
   it("the replay command a failure prints reproduces it, with the same trace hash twice", () => {

@@ -4,6 +4,7 @@ import { INVARIANTS, type InvariantName } from "../../core/invariants/verdict.ts
 import type { RunOptions, RunResult } from "../../simulator/run.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
 import { renderJunit } from "../../reports/junit.ts";
+import { renderHtml } from "../../reports/html.ts";
 import { renderMarkdown, renderTable, renderViolations, type Cell, type Summary } from "../../reports/summary.ts";
 import { EXIT, parseCount } from "../usage.ts";
 import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
@@ -110,6 +111,7 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
   if (flags.out) {
     writeAtomic(join(flags.out, "report.json"), JSON.stringify(json, null, 2) + "\n");
     writeAtomic(join(flags.out, "report.md"), renderMarkdown(summary));
+    writeAtomic(join(flags.out, "report.html"), renderHtml(summary));
   }
   if (flags.junit) writeAtomic(flags.junit, renderJunit(summary));
   if (flags.json) process.stdout.write(JSON.stringify(json, null, 2) + "\n");

@@ -34,7 +34,7 @@ export function defineRun(program: Command): void {
     .option("--seeds <n>", "how many seeds per scenario", "20")
     .option("--seed <s>", "first seed (seeds are s, s+1, ...)", "1")
     .option("--check-determinism", "run every seed twice and stop at the first trace divergence")
-    .option("--out <dir>", "write report.md and report.json into DIR")
+    .option("--out <dir>", "write report.md, report.json and a self-contained report.html into DIR")
     .option("--json", "print the result as JSON instead of the table")
     .option("--junit <file>", "write JUnit XML (one test case per scenario x invariant)")
     .action(async (scenarios: string[], opts: Record<string, unknown>) => (await import("../actions/run.ts")).runAction(scenarios, opts));
