@@ -35,14 +35,11 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
   const { runScenario } = await import("../../simulator/run.ts");
   const { shrink, counterexample } = await import("../../simulator/shrink.ts");
   const { replayCommand } = await import("../../simulator/replayCommand.ts");
-  const execute = runScenario;
 
   const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} } };
   if (flags.checkDeterminism) Object.assign(summary, { determinism: { checked: 0, divergences: [] } });
   const progress = new Progress(scenarios.length * seeds, !flags.json);
-  const base = common;
-  const architecture = common.architecture;
-  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${architecture}, stores ${String(base.stores)}${base.disable?.length ? `, disabled: ${base.disable.join(", ")}` : ""}`);
+  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${common.architecture ?? "split"}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
 
   let done = 0;
   for (const scenario of scenarios) {
@@ -54,14 +51,14 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
     }
     let failedSeeds = 0;
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-      const faults = restrictFaults(scenario, base.faults);
-      const options: RunOptions = { ...base, scenario, seed, ...(faults ? { faults } : {}) };
-      const result: RunResult = await execute(options);
+      const faults = restrictFaults(scenario, common.faults);
+      const options: RunOptions = { ...common, scenario, seed, ...(faults ? { faults } : {}) };
+      const result: RunResult = await runScenario(options);
       summary.runs++;
       merge(summary.coverage.transitions, result.coverage.transitions);
       merge(summary.coverage.stateFaults, result.coverage.stateFaults);
       if (flags.checkDeterminism && summary.determinism) {
-        const again = await execute(options);
+        const again = await runScenario(options);
         summary.determinism.checked++;
         if (again.traceHash !== result.traceHash) {
           summary.determinism.divergences.push({ scenario: scenario.name, seed, first: result.traceHash, second: again.traceHash });
@@ -78,7 +75,7 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
         else {
           cell.failed++;
           if (!cell.firstViolation && cell.failed <= SHRINK_PER_CELL) {
-            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: 25, execute });
+            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: 25 });
             const report = {
               scenario: scenario.name,
               seed,
