@@ -12,6 +12,12 @@ const program = new Command("checkout-sim")
 
 defineCommands(program);
 
+// `checkout-sim replay ... | head` closes the pipe early: that is the reader's choice, not a crash.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 function fail(message: string): never {
   process.stderr.write(`checkout-sim: ${message}\n`);
   process.exit(EXIT.usage);

@@ -130,16 +130,17 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
   const clock = new VirtualClock(0);
   const history = new History(options.recordOperations ?? true);
-  history.add(0, "phase", "sim", "setup", { scenario: scenario.name, seed, policy, disabled, strategy: options.strategy ?? "random", swarm: !!(options.swarm ?? scenario.swarm) });
   const swarmMode = !!(options.swarm ?? scenario.swarm);
+  history.add(0, "phase", "sim", "setup", { scenario: scenario.name, seed, policy, disabled, strategy: options.strategy ?? "random", swarm: swarmMode });
   const faults = new Faults(options.faults ?? scenario.faults, rng.faults, history, clock, swarmMode);
   const strategy = options.strategy === "pct" ? new PctStrategy(rng.scheduler) : new RandomStrategy(rng.scheduler);
-  const scheduler = new Scheduler(clock, strategy, options.recordOperations === false ? undefined : (step) => void step);
+  const scheduler = new Scheduler(clock, strategy, (step, ready) => history.add(clock.now(), "sched", step.process, step.label, { of: ready }));
   const harness = new Harness(scheduler, clock, faults, history, { storeTimeoutMs: timing.storeTimeoutMs, providerTimeoutMs: timing.providerTimeoutMs });
 
   const opened = openStores(options.stores ?? "memory", clock);
   const raw: Stores = opened.stores;
-  const monolithDb = monolith ? new MonolithDb(openDatabase(":memory:"), { clock }) : undefined;
+  const monolithConnection = monolith ? openDatabase(":memory:") : undefined;
+  const monolithDb = monolithConnection ? new MonolithDb(monolithConnection, { clock }) : undefined;
   const appended: OrderEvent[] = [];
   const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
   const provider = new ProviderModel({
@@ -162,6 +163,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   // ---- coverage ----
   const transitions: Record<string, number> = {};
   const stateFaults: Record<string, number> = {};
+  /** Each checkout process's current machine state, for state x fault coverage. */
+  const checkoutState = new Map<string, string>();
   const onTransition = (t: TransitionTaken) => {
     const k = `${t.machineId}: ${t.from} --${t.event}--> ${t.to}`;
     transitions[k] = (transitions[k] ?? 0) + 1;
@@ -171,7 +174,6 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const k = `${state} x ${site}`;
     stateFaults[k] = (stateFaults[k] ?? 0) + 1;
   };
-  const checkoutState = new Map<string, string>();
 
   // ---- the coordinator process: epochs, crash and recovery ----
   let epoch = 0;
@@ -488,6 +490,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   });
   const world = monolithDb ? monolithWorld({ ...collected, commands: commandsFromOutcomes(submissions, outcomes) }, await monolithOrders(monolithDb, CURRENCY)) : collected;
   opened.close();
+  monolithConnection?.close();
   const invariants = monolith ? scenario.invariants.filter((i) => MONOLITH_INVARIANTS.includes(i)) : scenario.invariants;
   const check = checkAll(world, invariants);
   const violations = check.verdicts.flatMap((v) => v.violations);

@@ -88,7 +88,8 @@ export class Scheduler {
   constructor(
     private readonly clock: VirtualClock,
     private readonly strategy: Strategy,
-    private readonly onPick?: (step: Step) => void,
+    /** Told of every choice among two or more ready steps (the history records scheduler decisions). */
+    private readonly onChoice?: (step: Step, readyCount: number) => void,
   ) {}
 
   /** Queues a step; it runs when the strategy picks it. */
@@ -113,12 +114,13 @@ export class Scheduler {
       if (limits.done?.()) return "done";
       if (this.steps >= limits.stepsMax) return "steps";
       if (this.ready.length > 0) {
-        const i = this.ready.length === 1 ? 0 : this.strategy.pick(this.ready, this.steps);
+        const readyCount = this.ready.length;
+        const i = readyCount === 1 ? 0 : this.strategy.pick(this.ready, this.steps);
         const step = this.ready[i]!;
         // Order-preserving removal keeps the ready list (and so every later pick) deterministic.
         this.ready.splice(i, 1);
         this.steps++;
-        this.onPick?.(step);
+        if (readyCount > 1) this.onChoice?.(step, readyCount);
         step.run();
         continue;
       }
