@@ -11,6 +11,7 @@ export function replayCommand(o: RunOptions): string {
   if (o.swarm) parts.push("--swarm");
   if (o.strategy && o.strategy !== "random") parts.push("--strategy", o.strategy);
   if (o.workload?.buyers !== undefined && o.workload.buyers !== (o.scenario.workload?.buyers ?? workloadDefaults.buyers)) parts.push("--buyers", String(o.workload.buyers));
+  if (o.safetyMs !== undefined) parts.push("--safety-ms", String(o.safetyMs));
   if (o.faults) parts.push("--faults", Object.keys(o.faults).join(",") || "none");
   const custom = [typeof o.stores === "function" ? "stores" : null, o.coordinator ? "coordinator" : null].filter((x) => x !== null);
   // The CLI cannot load a team's own adapters: say so rather than print a command that replays something else.

@@ -45,6 +45,8 @@ export interface RunOptions {
   /** Shrinking overrides: a smaller workload or fault plan than the scenario's. */
   readonly workload?: WorkloadConstraints;
   readonly faults?: FaultPlan;
+  /** Shrinking override: a shorter safety phase (fewer faulty steps). */
+  readonly safetyMs?: number;
   /** Hard bound on scheduler steps per phase. Default 2,000,000. */
   readonly stepsMax?: number;
   /** `split` (the reference design, default) or `monolith` (the one-database baseline). */
@@ -113,7 +115,7 @@ const PROVIDER_METHODS = ["authorize", "capture", "void", "refund", "retrieve", 
 export async function runScenario(options: RunOptions): Promise<RunResult> {
   const { scenario, seed } = options;
   const w = { ...workloadDefaults, ...scenario.workload, ...options.workload };
-  const timing = { ...timingDefaults, ...scenario.timing };
+  const timing = { ...timingDefaults, ...scenario.timing, ...(options.safetyMs !== undefined ? { safetyMs: options.safetyMs } : {}) };
   const policy = options.policy ?? scenario.policy ?? DEFAULT_POLICY;
   const monolith = options.architecture === "monolith";
   const disabled = [...(options.disable ?? [])].sort();

@@ -1,11 +1,11 @@
-// Shrinking: a failing run is reduced, by delta debugging over its configuration (fewer buyers, fewer
-// fault sites, less stock), to the smallest run with the same seed that still breaks the same
+// Shrinking: a failing run is reduced, by delta debugging over its configuration (fewer buyers, a
+// shorter faulty phase, fewer fault sites), to the smallest run with the same seed that still breaks the same
 // invariant, then printed as numbered readable steps with the exact replay command.
 import type { InvariantName } from "../core/invariants/verdict.ts";
 import type { FaultPlan, FaultSite } from "./faults.ts";
 import type { HistoryEntry } from "./history.ts";
 import { runScenario, type RunOptions, type RunResult } from "./run.ts";
-import { workloadDefaults } from "./scenario.ts";
+import { timingDefaults, workloadDefaults } from "./scenario.ts";
 
 export interface ShrinkResult {
   /** The smallest failing options found (same seed). */
@@ -45,7 +45,12 @@ export async function shrink(options: RunOptions, invariant: InvariantName, fail
   for (let n = buyersOf(best.options) - 1; n >= 1; n--) {
     if (!(await stillFails(withWorkload(best.options, { buyers: n })))) break;
   }
-  // 2. Fewer fault sites: drop each site the plan names, one at a time.
+  // 2. Fewer steps: halve the safety phase (faults fire only there) while it still fails.
+  const safetyOf = (o: RunOptions) => o.safetyMs ?? o.scenario.timing?.safetyMs ?? timingDefaults.safetyMs;
+  for (let ms = Math.floor(safetyOf(best.options) / 2); ms >= 500; ms = Math.floor(ms / 2)) {
+    if (!(await stillFails({ ...best.options, safetyMs: ms }))) break;
+  }
+  // 3. Fewer fault sites: drop each site the plan names, one at a time.
   const plan = (o: RunOptions): FaultPlan => o.faults ?? o.scenario.faults;
   for (const site of Object.keys(plan(best.options)) as FaultSite[]) {
     const { [site]: _dropped, ...rest } = plan(best.options);

@@ -24,6 +24,7 @@ export interface CommonRunFlags {
   swarm?: boolean;
   strategy?: string;
   buyers?: string;
+  safetyMs?: string;
   faults?: string;
 }
 
@@ -40,6 +41,7 @@ export function parseCommon(flags: CommonRunFlags): Omit<RunOptions, "scenario" 
   };
   if (flags.policy !== undefined) out["policy"] = parseChoice(flags.policy, "--policy", POLICIES);
   if (flags.buyers !== undefined) out["workload"] = { buyers: parseCount(flags.buyers, "--buyers", 1) };
+  if (flags.safetyMs !== undefined) out["safetyMs"] = parseCount(flags.safetyMs, "--safety-ms", 1);
   if (flags.faults !== undefined) out["faults"] = parseFaultList(flags.faults);
   if (out["swarm"] === undefined) delete out["swarm"];
   return out as ReturnType<typeof parseCommon>;

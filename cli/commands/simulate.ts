@@ -13,6 +13,7 @@ function runFlags(cmd: Command): Command {
     .option("--swarm", "draw the fault mix from the seed (swarm testing)")
     .option("--strategy <strategy>", "scheduling strategy: random | pct", "random")
     .option("--buyers <n>", "override the scenario's buyer count (shrinking uses this)")
+    .option("--safety-ms <ms>", "override the length of the safety phase, faults on (shrinking uses this)")
     .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)");
 }
 

@@ -43,6 +43,7 @@ export interface ExampleOptions {
   readonly seeds?: readonly number[];
   /** Replay overrides, as a shrunk counterexample prints them. */
   readonly buyers?: number;
+  readonly safetyMs?: number;
   readonly faultSites?: readonly FaultSite[];
   /** Upper bound on candidate runs while shrinking the first failure. Default 30. */
   readonly shrinkTriesMax?: number;
@@ -87,6 +88,7 @@ export async function runExample(o: ExampleOptions = {}): Promise<ExampleResult>
         seed,
         stores,
         ...(o.buyers !== undefined ? { workload: { buyers: o.buyers } } : {}),
+        ...(o.safetyMs !== undefined ? { safetyMs: o.safetyMs } : {}),
         ...(o.faultSites !== undefined ? { faults: restrictFaults(scenario, o.faultSites) } : {}),
       };
       const result = await runScenario(options);
@@ -121,6 +123,7 @@ export async function main(args: readonly string[], log: (line: string) => void 
         scenario: { type: "string", multiple: true },
         seed: { type: "string" },
         buyers: { type: "string" },
+        "safety-ms": { type: "string" },
         faults: { type: "string" },
         trace: { type: "string" },
       },
@@ -130,18 +133,20 @@ export async function main(args: readonly string[], log: (line: string) => void 
     for (const name of flags.scenario ?? []) scenarioNamed(name);
   } catch (err) {
     logError(`usage: ${err instanceof Error ? err.message : String(err)}`);
-    logError("npx tsx examples/own-adapter/run.ts [--broken] [--scenario <name>]... [--seed <n>] [--buyers <n>] [--faults <site,...|none>] [--trace <file>]");
+    logError("npx tsx examples/own-adapter/run.ts [--broken] [--scenario <name>]... [--seed <n>] [--buyers <n>] [--safety-ms <ms>] [--faults <site,...|none>] [--trace <file>]");
     return 2;
   }
   const seed = flags.seed === undefined ? undefined : count(flags.seed, "--seed", 0, logError);
   const buyers = flags.buyers === undefined ? undefined : count(flags.buyers, "--buyers", 1, logError);
+  const safetyMs = flags["safety-ms"] === undefined ? undefined : count(flags["safety-ms"], "--safety-ms", 1, logError);
   const faultSites = flags.faults === undefined ? undefined : siteList(flags.faults, logError);
-  if (seed === null || buyers === null || faultSites === null) return 2;
+  if (seed === null || buyers === null || safetyMs === null || faultSites === null) return 2;
   const result = await runExample({
     broken: flags.broken ?? false,
     ...(flags.scenario ? { scenarios: flags.scenario } : {}),
     ...(seed !== undefined ? { seeds: [seed] } : {}),
     ...(buyers !== undefined ? { buyers } : {}),
+    ...(safetyMs !== undefined ? { safetyMs } : {}),
     ...(faultSites !== undefined ? { faultSites } : {}),
     log,
   });
