@@ -1,6 +1,7 @@
 // Virtual time: implements core's Clock and XState's Clock, so `after` timeouts, TTLs, holds and
 // retry backoff all run on the simulator's time, which only moves when the scheduler says so.
 import type { Clock } from "../core/clock.ts";
+import { MinHeap } from "../core/minHeap.ts";
 
 interface Timer {
   readonly id: number;
@@ -11,8 +12,8 @@ interface Timer {
 export class VirtualClock implements Clock {
   private t: number;
   private nextTimerId = 1;
-  /** Min-heap on (at, id): equal deadlines fire in creation order, deterministically. */
-  private heap: Timer[] = [];
+  /** Ordered on (at, id): equal deadlines fire in creation order, deterministically. */
+  private readonly heap = new MinHeap<Timer>((a, b) => before(a, b));
   private cancelled = new Set<number>();
 
   constructor(start = 0) {
@@ -25,7 +26,7 @@ export class VirtualClock implements Clock {
 
   setTimeout = (fn: (...args: unknown[]) => void, timeout: number): number => {
     const id = this.nextTimerId++;
-    this.push({ id, at: this.t + Math.max(0, timeout | 0), fn: fn as () => void });
+    this.heap.push({ id, at: this.t + Math.max(0, timeout | 0), fn: fn as () => void });
     return id;
   };
 
@@ -36,7 +37,7 @@ export class VirtualClock implements Clock {
   /** Deadline of the next live timer, or undefined when none is pending. */
   nextDeadline(): number | undefined {
     this.dropCancelledTop();
-    return this.heap[0]?.at;
+    return this.heap.peek()?.at;
   }
 
   /** Moves time to the next deadline and fires every timer due then. Returns how many fired. */
@@ -51,9 +52,9 @@ export class VirtualClock implements Clock {
     let fired = 0;
     for (;;) {
       this.dropCancelledTop();
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (!top || top.at > at) break;
-      this.pop();
+      this.heap.pop();
       this.t = Math.max(this.t, top.at);
       fired++;
       top.fn();
@@ -69,47 +70,14 @@ export class VirtualClock implements Clock {
 
   /** How many timers are still pending (cancelled ones excluded). */
   pendingTimers(): number {
-    return this.heap.length - this.cancelled.size;
+    return this.heap.size - this.cancelled.size;
   }
 
   private dropCancelledTop(): void {
-    while (this.heap.length > 0 && this.cancelled.has(this.heap[0]!.id)) {
-      this.cancelled.delete(this.heap[0]!.id);
-      this.pop();
+    for (let top = this.heap.peek(); top !== undefined && this.cancelled.has(top.id); top = this.heap.peek()) {
+      this.cancelled.delete(top.id);
+      this.heap.pop();
     }
-  }
-
-  private push(timer: Timer): void {
-    const h = this.heap;
-    h.push(timer);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-
-  private pop(): Timer | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
   }
 }
 

@@ -65,7 +65,7 @@ export class Harness {
         const site = (name: string) => `${kind}.${name}` as FaultSite;
 
         const giveUp = (reason: "timeout" | "request-lost") => {
-          this.clock.setTimeout(() => {
+          this.clock.setTimeout(() => { // allowed: the virtual clock
             if (!process.alive) return;
             this.history.add(this.clock.now(), "info", process.name, f, reason, op);
             reject(kind === "provider" ? new ProviderUnreachable(reason === "timeout" ? "timeout" : "request-lost") : new CallTimeout(f, timeoutMs));
@@ -113,7 +113,7 @@ export class Harness {
             },
           );
         };
-        if (requestDelay > 0) this.clock.setTimeout(execute, requestDelay);
+        if (requestDelay > 0) this.clock.setTimeout(execute, requestDelay); // allowed: the virtual clock
         else execute();
       });
     });
@@ -125,7 +125,7 @@ export class Harness {
       if (this.history.recordOperations) this.history.add(this.clock.now(), "ok", process.name, f, summarizeResult(value), op);
       resolve(value);
     };
-    if (delayMs > 0) this.clock.setTimeout(complete, delayMs);
+    if (delayMs > 0) this.clock.setTimeout(complete, delayMs); // allowed: the virtual clock
     else complete();
   }
 }

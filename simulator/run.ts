@@ -239,7 +239,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     for (const h of live.values()) h.stop();
     live.clear();
     history.add(clock.now(), "note", "nemesis", "coordinator-crash", { epoch, inFlight: scheduler.pending });
-    clock.setTimeout(() => void recover(epoch), 500);
+    clock.setTimeout(() => void recover(epoch), 500); // allowed: the virtual clock
   };
 
   /**
@@ -254,7 +254,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     try {
       unfinished = await deps.stores.commands.unfinished();
     } catch {
-      if (ofEpoch === epoch && idleMs === 0) clock.setTimeout(() => void recover(ofEpoch), 500); // try again later
+      if (ofEpoch === epoch && idleMs === 0) clock.setTimeout(() => void recover(ofEpoch), 500); // allowed (virtual clock): try again later
       return;
     }
     const idle = unfinished.filter((c) => !live.has(c.checkoutId) && c.updatedAt <= clock.now() - idleMs);
@@ -273,7 +273,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const submissions: Submission[] = [];
   const requestedLines = new Map<string, CheckoutRequest["lines"]>();
   let buyersActive = 0;
-  const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms));
+  const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms)); // allowed: the virtual clock
   const withTimeout = <T,>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => undefined)]);
   /** Buyers retry a failed request a few times, like a browser would, then give up. */
   const attempt = async <T,>(fn: () => Promise<T>, tries = 3): Promise<T | undefined> => {
@@ -375,10 +375,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const tick = () => {
       if (jobsStopped) return;
       body(deps, p).catch(() => undefined).finally(() => {
-        if (!jobsStopped) clock.setTimeout(tick, periodMs);
+        if (!jobsStopped) clock.setTimeout(tick, periodMs); // allowed: the virtual clock
       });
     };
-    clock.setTimeout(tick, periodMs);
+    clock.setTimeout(tick, periodMs); // allowed: the virtual clock
   };
 
   if (mitigations["reservation-expiry"]) every("job:expiry", JOB_PERIOD_MS.expiry, (d) => d.stores.inventory.expireDue(clock.now()));
@@ -463,7 +463,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   // ---- buyers arrive ----
   for (let n = 1; n <= w.buyers; n++) {
     const r = rng.workload.fork(`buyer:${n}`);
-    clock.setTimeout(() => void buyer(n, r), rng.workload.int(w.arrivalWindowMs));
+    clock.setTimeout(() => void buyer(n, r), rng.workload.int(w.arrivalWindowMs)); // allowed: the virtual clock
   }
 
   // ---- safety phase, then liveness phase ----

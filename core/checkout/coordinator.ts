@@ -16,7 +16,7 @@ export { hashRequest } from "./requestHash.ts";
 
 /** XState's clock shape; the simulator's virtual clock implements it. */
 export interface TimerClock {
-  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
+  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown; // allowed: an interface, implemented by the virtual clock
   clearTimeout(id: unknown): void;
 }
 
