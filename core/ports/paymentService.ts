@@ -3,6 +3,7 @@
 // becomes `unknown`, which `reconcile` resolves by key instead of guessing.
 import type { CheckoutId, IdempotencyKey, OrderId, ProviderRef } from "../ids.ts";
 import type { Money } from "../money.ts";
+import type { ProviderCharge } from "./paymentProvider.ts";
 
 export type PaymentResult =
   | { readonly status: "succeeded"; readonly providerRef: ProviderRef; readonly amount: Money }
@@ -28,4 +29,9 @@ export interface PaymentService {
    * provider cannot be reached either; a key the provider never saw is `declined` ("not found").
    */
   reconcile(key: IdempotencyKey): Promise<PaymentResult>;
+  /**
+   * Every charge the provider holds for a checkout (by merchant reference), for finding orphans.
+   * Throws when the provider cannot answer: a failed lookup is never "no charges".
+   */
+  chargesFor?(checkoutId: CheckoutId): Promise<readonly ProviderCharge[]>;
 }

@@ -17,6 +17,8 @@ export const reconcileContract: TransitionContract = {
 
 export const reconcilePayment: Step = async (deps, c) => {
   if (!deps.mitigations.reconciliation) return result("declined", "payment-unknown-not-reconciled");
+  // Without a stable key there is nothing to look up: the naive client just tries again, under a new key.
+  if (!deps.mitigations["payment-key"]) return result("not-found", "payment-retried-without-key");
   const r = await deps.payments.reconcile(authorizeKey(deps, c, c.authAttempt));
   if (r.status === "declined" && r.reason.startsWith("not_found:")) return result("not-found", "payment-never-reached-provider");
   return authorizationResult(deps, c, r);
