@@ -2,14 +2,14 @@
 // after silence, leave at the payment page and come back once the network heals. A buyer calls only
 // what a storefront client really calls (catalog reads, cart writes, checkout submission); every
 // answer a buyer is told is recorded, and liveness is judged from those answers.
-import { BuyerId, CheckoutId, Sku } from "../core/ids.ts";
+import { BuyerId, CheckoutId, Sku, type ProviderRef } from "../core/ids.ts";
 import { money } from "../core/money.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { CheckoutOutcome, CheckoutRequest } from "../core/checkout/deps.ts";
 import type { BuyerAnswer, PriceChange, Submission } from "../core/invariants/world.ts";
 import type { Harness } from "./harness.ts";
 import { hashString, type SeededRandom } from "./random.ts";
-import { CURRENCY, foreverAlive, sleep, type RunContext } from "./runContext.ts";
+import { CURRENCY, foreverAlive, MERCHANT, sleep, type RunContext } from "./runContext.ts";
 import type { SystemUnderTest } from "./system.ts";
 
 /** The store ports a storefront client calls on a buyer's behalf; nothing else is reachable from a buyer. */
@@ -30,6 +30,19 @@ export interface BuyerRecords {
 
 type Answer = { outcome: CheckoutOutcome; reason?: string };
 
+/**
+ * The provider's side of the payment page, which the buyer's browser talks to directly (as Stripe.js
+ * does): which payments of a checkout wait for the holder's confirmation, and confirming one.
+ */
+export interface PaymentPage {
+  pendingActions(merchant: typeof MERCHANT, reference: string): readonly { readonly id: ProviderRef }[];
+  confirmAction(chargeId: ProviderRef): boolean;
+}
+
+/** How often a waiting buyer's page checks for a 3-D Secure prompt, and how long the buyer takes to pass it. */
+const ACTION_POLL_MS = 400;
+const ACTION_THINK_MS = 700;
+
 export class Buyers {
   readonly records: BuyerRecords = { submissions: [], answers: [], abandoned: [], requestedLines: new Map() };
   private active = 0;
@@ -40,6 +53,9 @@ export class Buyers {
     /** The stores as the storefront reaches them (only BUYER_PORTS are wrapped for a buyer). */
     private readonly stores: Stores,
     private readonly skus: readonly Sku[],
+    private readonly paymentPage: PaymentPage,
+    /** Checkouts whose buyer will leave at the payment page: their card asks for a confirmation that never comes. */
+    private readonly leavesAtPaymentPage: Set<string>,
   ) {}
 
   /** Buyers still browsing, checking out or waiting for an answer. */
@@ -103,8 +119,9 @@ export class Buyers {
         const cart = await this.attempt(() => store.cart.get(buyerId));
         if (!cart || cart.lines.length === 0) return;
         const checkoutId = CheckoutId(`c-${n}-${round}`);
-        // Leaves at the payment page: submits, then never waits for (or acts on) the answer.
+        // Leaves at the payment page: submits, is asked to confirm the payment with the bank, and never does.
         const leaves = round === 1 && faults.fire("buyer.abandon", name, checkoutId);
+        if (leaves) this.leavesAtPaymentPage.add(checkoutId);
         const answer = await this.checkout(name, buyerId, checkoutId, cart.lines, leaves);
         if (leaves) return;
         if (answer?.outcome === "confirmed") {
@@ -164,11 +181,27 @@ export class Buyers {
         history.add(clock.now(), "note", process, "abandon-checkout", { checkoutId });
         return undefined;
       }
+      let answered = false;
+      void this.passPaymentPrompts(process, checkoutId, () => answered);
       result = await withTimeout(clock, pending.catch(() => undefined), waitMs);
+      answered = true;
       history.add(clock.now(), result ? "ok" : "info", process, "checkout", result ?? "no answer");
       tell(submission, result);
     }
     return result;
+  }
+
+  /** While the buyer waits, their page shows any 3-D Secure prompt for this checkout and they pass it. */
+  private async passPaymentPrompts(process: string, checkoutId: CheckoutId, answered: () => boolean): Promise<void> {
+    const { clock, history } = this.ctx;
+    while (!answered()) {
+      await sleep(clock, ACTION_POLL_MS);
+      for (const charge of this.paymentPage.pendingActions(MERCHANT, checkoutId)) {
+        await sleep(clock, ACTION_THINK_MS);
+        if (answered()) return;
+        if (this.paymentPage.confirmAction(charge.id)) history.add(clock.now(), "note", process, "confirm-payment", { checkoutId, chargeId: charge.id });
+      }
+    }
   }
 }
 

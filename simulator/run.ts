@@ -113,6 +113,8 @@ export interface CheckoutFact {
 
 /** After the liveness phase: long enough for holds to expire and jobs to drain the outbox, reconciliation and webhooks. */
 const DRAIN_JOB_ROUNDS_MS = 4 * 1500;
+/** While unfinished checkouts remain after the buyers are done, look again this often. */
+const SETTLE_CHECK_MS = 1000;
 
 export async function runScenario(options: RunOptions): Promise<RunResult> {
   const { scenario, seed } = options;
@@ -157,10 +159,21 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
   const appended: OrderEvent[] = [];
   const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
+  // Cards decline, ask for 3-D Secure or settle later by hash of the checkout (not the PRNG), so a
+  // workload without them draws exactly as before; a buyer who leaves at the payment page is one whose
+  // card asked for a confirmation they never gave.
+  const leavesAtPaymentPage = new Set<string>();
+  const drawn = (what: string, reference: string, rate: number) => rate > 0 && hashString(`${seed}:${what}${reference}`) / 4294967296 < rate;
   const provider = new ProviderModel({
     clock,
     merchants: [MERCHANT],
-    declineWhen: (input) => hashString(`${seed}:${input.reference}`) / 4294967296 < workload.declineRate,
+    declineWhen: (input) => drawn("", input.reference, workload.declineRate),
+    pendingWhen: (input) =>
+      leavesAtPaymentPage.has(input.reference) || drawn("3ds:", input.reference, workload.paymentActionRate)
+        ? "requires_action"
+        : drawn("processing:", input.reference, workload.processingRate)
+          ? "processing"
+          : undefined,
   });
   const { skus, priceChanges } = await seedWorld(ctx, raw, monolithDb);
 
@@ -189,7 +202,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   });
   const eventsMethods = methodsOf(observed.events);
   const catalogMethods = methodsOf(observed.catalog);
-  const buyers = new Buyers(ctx, system, observed, skus);
+  const buyers = new Buyers(ctx, system, observed, skus, provider, leavesAtPaymentPage);
   const webhooks = new WebhookDelivery(ctx, provider, system);
   const consumers = new Consumers(ctx, (p) => harness.wrap("events", observed.events, foreverAlive(p), "store", eventsMethods));
   let running = true;
@@ -207,7 +220,12 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   faults.heal();
   history.add(clock.now(), "phase", "sim", "liveness");
   const livenessEnd = timing.safetyMs + timing.livenessMs;
-  const reason = await scheduler.run({ untilTime: livenessEnd, stepsMax, done: () => buyers.busy === 0 && system.liveCheckouts === 0 });
+  let reason = await scheduler.run({ untilTime: livenessEnd, stepsMax, done: () => buyers.busy === 0 && system.liveCheckouts === 0 });
+  // Buyers are done; checkouts nobody waits for (a buyer who left, work the system resumed on its own)
+  // may still run. The command records say so (read unwrapped, as the checkers read them).
+  while (reason === "done" && clock.now() < livenessEnd && (await raw.commands.unfinished()).length > 0)
+    reason = await scheduler.run({ untilTime: Math.min(clock.now() + SETTLE_CHECK_MS, livenessEnd), stepsMax });
+  if (reason === "time" && clock.now() < livenessEnd) reason = "done";
   await scheduler.run({ untilTime: clock.now() + timing.holdMs + DRAIN_JOB_ROUNDS_MS, stepsMax });
   running = false;
   system.stop();

@@ -47,6 +47,7 @@ export class WebhookDelivery {
 
   private tick(): void {
     const { clock, faults } = this.ctx;
+    this.provider.settleDue(); // the provider's own progress: processing payments settle on its clock
     for (const event of this.provider.takeOutbox()) {
       this.queue.push({ event, dueAt: clock.now() });
       this.facts.set(event.id, { eventId: event.id, type: event.type, chargeId: event.chargeId, reference: event.reference, attempts: 0, acknowledged: false, gaveUp: false });

@@ -31,7 +31,13 @@ interface Operation {
   readonly call: () => Promise<ProviderResponse>;
 }
 
-type Truth = { readonly status: "succeeded"; readonly charge: ProviderCharge } | { readonly status: "failed"; readonly reason: string };
+type Truth =
+  | { readonly status: "succeeded"; readonly charge: ProviderCharge }
+  | { readonly status: "failed"; readonly reason: string }
+  /** The provider holds the request and waits (for the buyer, or for its own settlement). */
+  | { readonly status: "pending"; readonly charge: ProviderCharge & { readonly status: "requires_action" | "processing" } };
+
+const isPendingCharge = (c: ProviderCharge): c is ProviderCharge & { readonly status: "requires_action" | "processing" } => c.status === "requires_action" || c.status === "processing";
 
 const isErrorBody = (b: unknown): b is ProviderErrorBody => typeof b === "object" && b !== null && "error" in b;
 /**
@@ -141,6 +147,7 @@ export class LedgerPaymentService implements PaymentService {
       if (!isUnknownOutcome(e)) throw e;
       return this.recordUnknown(row.key, `reconciliation could not reach the provider: ${(e as Error).message}`);
     }
+    if (truth.status === "pending") return this.recordPending(row.key, truth.charge);
     const recorded =
       truth.status === "succeeded"
         ? await this.ledger.record(this.merchantId, key, { status: "succeeded", providerRef: truth.charge.id, response: JSON.stringify(truth.charge), reconciliation: "reconciled" })
@@ -189,6 +196,7 @@ export class LedgerPaymentService implements PaymentService {
     }
     const wasNeeded = begun.record.reconciliation === "needed";
     const settledReconciliation = wasNeeded ? "reconciled" : "none";
+    if (response.status >= 200 && response.status < 300 && isCharge(response.body) && isPendingCharge(response.body)) return this.recordPending(op.key, response.body);
     if (response.status >= 200 && response.status < 300 && isCharge(response.body)) {
       const row = await this.ledger.record(this.merchantId, op.key, {
         status: "succeeded",
@@ -220,6 +228,12 @@ export class LedgerPaymentService implements PaymentService {
     return { status: "unknown", reason };
   }
 
+  /** The provider acted and waits: the row stays open for reconciliation, with the charge it made. */
+  private async recordPending(key: IdempotencyKey, charge: ProviderCharge & { readonly status: "requires_action" | "processing" }): Promise<PaymentResult> {
+    await this.ledger.record(this.merchantId, key, { status: "unknown", providerRef: charge.id, response: JSON.stringify(charge), reconciliation: "needed" });
+    return { status: "unknown", reason: `payment ${charge.id} is ${charge.status}`, pending: charge.status };
+  }
+
   /** Asks the provider what actually happened to the operation behind this row. */
   private async findTruth(row: PaymentRecord): Promise<Truth> {
     if (row.operation === "authorize") {
@@ -227,6 +241,7 @@ export class LedgerPaymentService implements PaymentService {
       const charge = charges[charges.length - 1];
       if (charge === undefined) return { status: "failed", reason: `not found: the provider has no charge for key ${row.key}` };
       if (charge.status === "declined") return { status: "failed", reason: `card_declined: charge ${charge.id} was declined` };
+      if (isPendingCharge(charge)) return { status: "pending", charge };
       return { status: "succeeded", charge };
     }
     // Capture, void and refund leave no searchable key: read the state of the charge they act on.

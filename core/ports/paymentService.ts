@@ -8,8 +8,11 @@ import type { ProviderCharge } from "./paymentProvider.ts";
 export type PaymentResult =
   | { readonly status: "succeeded"; readonly providerRef: ProviderRef; readonly amount: Money }
   | { readonly status: "declined"; readonly reason: string }
-  /** The provider may or may not have acted. Never retry with a new key: reconcile. */
-  | { readonly status: "unknown"; readonly reason: string };
+  /**
+   * The provider may or may not have acted. Never retry with a new key: reconcile. `pending` says the
+   * provider did act and is waiting: for the buyer (3-D Secure) or for its own settlement.
+   */
+  | { readonly status: "unknown"; readonly reason: string; readonly pending?: "requires_action" | "processing" };
 
 export interface AuthorizeCommand {
   readonly checkoutId: CheckoutId;
