@@ -5,6 +5,7 @@ import { probeNats, type NatsProbe } from "./connection.ts";
 
 export async function natsForTests(): Promise<{ readonly available: boolean; readonly probe: NatsProbe }> {
   const probe = await probeNats();
+  if (!probe.ok && process.env["CHECKOUT_SIM_REQUIRE_ENGINES"] === "1") throw new Error(`nats tests must run here (CHECKOUT_SIM_REQUIRE_ENGINES=1): ${probe.reason}`);
   if (!probe.ok) process.stderr.write(`nats tests skipped: ${probe.reason}\n`);
   return { available: probe.ok, probe };
 }

@@ -5,6 +5,7 @@ import { probeRedis, type RedisProbe } from "./connection.ts";
 
 export async function redisForTests(): Promise<{ readonly available: boolean; readonly probe: RedisProbe }> {
   const probe = await probeRedis();
+  if (!probe.ok && process.env["CHECKOUT_SIM_REQUIRE_ENGINES"] === "1") throw new Error(`redis tests must run here (CHECKOUT_SIM_REQUIRE_ENGINES=1): ${probe.reason}`);
   if (!probe.ok) process.stderr.write(`redis tests skipped: ${probe.reason}\n`);
   return { available: probe.ok, probe };
 }
