@@ -39,8 +39,6 @@ export interface NatsEventStreamOptions {
   readonly storage?: "file" | "memory";
 }
 
-/** Upper bound on fetch rounds in one commitOffset (each round waits at most FETCH_WAIT_MS). */
-const COMMIT_ROUNDS_MAX = 100;
 /** The shortest fetch expiry the client allows; a fetch asks only for messages known to be there. */
 const FETCH_WAIT_MS = 1000;
 
@@ -141,7 +139,9 @@ export class NatsEventStream implements EventStream {
     if (offset > last) throw new InvalidInput({ field: "offset", message: `offset ${offset} is past the end of the stream (${last})` });
     const c = await this.consumer(consumer);
     const held = this.held(consumer);
-    for (let round = 0; round < COMMIT_ROUNDS_MAX; round++) {
+    // Each round waits at most FETCH_WAIT_MS; messages another fetcher holds come back within one ack wait.
+    const roundsMax = Math.ceil(this.ackWaitMs / FETCH_WAIT_MS) + 3;
+    for (let round = 0; round < roundsMax; round++) {
       for (const [seq, msg] of held) {
         if (seq > offset) continue;
         // ackAck waits for the server, so a poll right after this commit never sees these again.
@@ -154,7 +154,7 @@ export class NatsEventStream implements EventStream {
       // Messages up to the offset this process never fetched: fetch them (in order) and ack next round.
       await this.fetchInto(c, consumer, Math.min(offset - floor, info.num_pending + Math.max(0, info.num_ack_pending - held.size)) || 1);
     }
-    throw new Error(`event stream ${this.stream}: could not commit ${consumer} to ${offset}; messages up to it are held by another fetcher`);
+    throw new Error(`event stream ${this.stream}: could not commit ${consumer} to ${offset} within ${roundsMax} fetch rounds; messages up to it are held by another fetcher`);
   }
 
   async consumeOnce(consumer: string, eventId: EventId, effect: () => void): Promise<boolean> {
