@@ -29,12 +29,58 @@ export type FaultSite = (typeof FAULT_SITES)[number];
 /** Probability per opportunity for each site a scenario uses; sites not named never fire. */
 export type FaultPlan = Partial<Record<FaultSite, number>>;
 
+/**
+ * One firing instance, `site#n`: the n-th time (from 1) the site's probability said "fire" in a run.
+ * Shrinking restricts a run to a set of these, so a fault that does not matter can be dropped while
+ * the fault stream draws exactly as before (a suppressed firing still consumes its draw).
+ */
+export type FiringId = `${FaultSite}#${number}`;
+
+export function firingId(site: FaultSite, n: number): FiringId {
+  return `${site}#${n}`;
+}
+
+/** Parses `site#n`; undefined when it is not one. */
+export function parseFiringId(text: string): { site: FaultSite; n: number } | undefined {
+  const m = /^([a-z0-9.-]+)#([1-9][0-9]*)$/.exec(text);
+  if (!m || !(FAULT_SITES as readonly string[]).includes(m[1]!)) return undefined;
+  return { site: m[1] as FaultSite, n: Number(m[2]) };
+}
+
+/**
+ * The firing instance of every fault entry in a history, in order (entry index -> id). Without a
+ * restriction the n-th entry of a site is `site#n`. With one, the firings that happened are the kept
+ * ids a run reached, and since a site's ordinals only grow they are the first ones of the kept list.
+ */
+export function firingsOf(entries: readonly { readonly index: number; readonly type: string; readonly f: string }[], kept?: readonly string[]): Map<number, FiringId> {
+  const keptBySite = new Map<string, number[]>();
+  for (const id of kept ?? []) {
+    const parsed = parseFiringId(id);
+    if (parsed) keptBySite.set(parsed.site, [...(keptBySite.get(parsed.site) ?? []), parsed.n]);
+  }
+  for (const list of keptBySite.values()) list.sort((a, b) => a - b);
+  const seen = new Map<string, number>();
+  const out = new Map<number, FiringId>();
+  for (const e of entries) {
+    if (e.type !== "fault" || !(FAULT_SITES as readonly string[]).includes(e.f)) continue;
+    const k = (seen.get(e.f) ?? 0) + 1;
+    seen.set(e.f, k);
+    const n = kept ? keptBySite.get(e.f)?.[k - 1] : k;
+    if (n !== undefined) out.set(e.index, firingId(e.f as FaultSite, n));
+  }
+  return out;
+}
+
 export class Faults {
   private readonly enabled = new Map<FaultSite, number>();
   private on = true;
   readonly fired = new Map<FaultSite, number>();
   /** Told of every firing (coverage of state x fault pairs). */
   onFire: ((site: FaultSite, process: string) => void) | undefined;
+  /** Per site, how many times its probability said "fire" (kept or suppressed): the n of `site#n`. */
+  private readonly drawnToFire = new Map<FaultSite, number>();
+  /** Shrinking: only these firing instances may fire; undefined means every one may. */
+  private readonly kept: ReadonlySet<string> | undefined;
 
   constructor(
     plan: FaultPlan,
@@ -43,7 +89,10 @@ export class Faults {
     private readonly clock: VirtualClock,
     /** Swarm testing: each planned site is switched on with probability 1/2 per seed. */
     swarm: boolean,
+    /** Restrict firings to these instances (`site#n`); absent: no restriction, the trace as always. */
+    firings?: readonly string[],
   ) {
+    this.kept = firings ? new Set(firings) : undefined;
     for (const site of FAULT_SITES) {
       const p = plan[site];
       if (p === undefined || p <= 0) continue;
@@ -73,6 +122,11 @@ export class Faults {
     if (!this.on) return false;
     const p = this.enabled.get(site);
     if (p === undefined || !this.random.chance(p)) return false;
+    if (this.kept) {
+      const n = (this.drawnToFire.get(site) ?? 0) + 1;
+      this.drawnToFire.set(site, n);
+      if (!this.kept.has(firingId(site, n))) return false; // suppressed: nothing recorded, nothing drawn
+    }
     this.fired.set(site, (this.fired.get(site) ?? 0) + 1);
     this.history.add(this.clock.now(), "fault", process, site, detail);
     this.onFire?.(site, process);

@@ -47,6 +47,8 @@ export interface RunOptions {
   readonly faults?: FaultPlan;
   /** Shrinking override: a shorter safety phase (fewer faulty steps). */
   readonly safetyMs?: number;
+  /** Shrinking override: only these fault firing instances (`site#n`, see faults.ts) may fire. */
+  readonly faultFirings?: readonly string[];
   /** Hard bound on scheduler steps per phase. Default 2,000,000. */
   readonly stepsMax?: number;
   /** `split` (the reference design, default) or `monolith` (the one-database baseline). */
@@ -61,6 +63,8 @@ export interface Coverage {
   readonly transitions: Record<string, number>;
   /** `state x fault site` -> times a fault hit a checkout in that state. */
   readonly stateFaults: Record<string, number>;
+  /** Checkout process -> the transitions it took, in order (`machine: from --EVENT--> to`); the report draws one. */
+  readonly paths?: Record<string, string[]>;
 }
 
 export interface RunResult {
@@ -134,7 +138,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const history = new History(options.recordOperations ?? true);
   const swarmMode = !!(options.swarm ?? scenario.swarm);
   history.add(0, "phase", "sim", "setup", { scenario: scenario.name, seed, policy, disabled, strategy: options.strategy ?? "random", swarm: swarmMode });
-  const faults = new Faults(options.faults ?? scenario.faults, rng.faults, history, clock, swarmMode);
+  const faults = new Faults(options.faults ?? scenario.faults, rng.faults, history, clock, swarmMode, options.faultFirings);
   const strategy = options.strategy === "pct" ? new PctStrategy(rng.scheduler) : new RandomStrategy(rng.scheduler);
   const scheduler = new Scheduler(clock, strategy, (step, ready) => history.add(clock.now(), "sched", step.process, step.label, { of: ready }));
   const harness = new Harness(scheduler, clock, faults, history, { storeTimeoutMs: timing.storeTimeoutMs, providerTimeoutMs: timing.providerTimeoutMs });
@@ -167,9 +171,11 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const stateFaults: Record<string, number> = {};
   /** Each checkout process's current machine state, for state x fault coverage. */
   const checkoutState = new Map<string, string>();
-  const onTransition = (t: TransitionTaken) => {
+  const paths: Record<string, string[]> = {};
+  const onTransition = (t: TransitionTaken, process: string) => {
     const k = `${t.machineId}: ${t.from} --${t.event}--> ${t.to}`;
     transitions[k] = (transitions[k] ?? 0) + 1;
+    (paths[process] ??= []).push(k);
   };
   faults.onFire = (site, process) => {
     const state = process.startsWith("checkout:") ? (checkoutState.get(process) ?? "starting") : process.split(":")[0]!;
@@ -201,7 +207,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     clock,
     onTransition: (t: TransitionTaken) => {
       checkoutState.set(checkoutProcess, t.to);
-      onTransition(t);
+      onTransition(t, checkoutProcess);
     },
   });
 
@@ -509,7 +515,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     violations,
     traceHash: history.hash(),
     history,
-    coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults) },
+    coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults), paths },
     faultMix: faults.mix(),
     stats: {
       buyers: w.buyers,
