@@ -140,8 +140,8 @@ export async function shrink(options: RunOptions, invariant: InvariantName, fail
   const time = () => minimize(safetyOf, (o, ms) => ({ ...o, safetyMs: ms }), 100, 4);
 
   const before = sizeOf(best.options, best.result, invariant);
-  // Two rounds: fewer faults often let the workload shrink further.
-  for (let round = 0; round < 2 && left(); round++) {
+  // Rounds until nothing shrinks: fewer faults or less stock often let the workload shrink further.
+  for (let round = 0; round < ROUNDS_MAX && left(); round++) {
     const w = await workload();
     const f = await faults();
     const t = await time();
@@ -149,6 +149,9 @@ export async function shrink(options: RunOptions, invariant: InvariantName, fail
   }
   return { options: best.options, result: best.result, tries, before, after: sizeOf(best.options, best.result, invariant) };
 }
+
+/** Rounds of workload, faults and time; each round after the first is cheap when it finds nothing. */
+const ROUNDS_MAX = 4;
 
 /** The workload a run used, every dimension resolved (options over scenario over defaults). */
 export function workloadOf(o: RunOptions): Required<WorkloadConstraints> {
