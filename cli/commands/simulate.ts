@@ -57,6 +57,7 @@ export function defineReplay(program: Command): void {
   )
     .requiredOption("--seed <s>", "the seed to replay")
     .option("--trace <file>", "write the JSON-lines trace to FILE")
-    .option("--json", "print { scenario, seed, traceHash, valid, violations, history } as JSON")
+    .option("--json", "print { scenario, seed, traceHash, valid, violations, counterexample, faultMix, stats, history } as JSON")
+    .option("--out <dir>", "write report.md, report.json and a self-contained report.html for this run into DIR")
     .action(async (scenario: string, opts: { seed: string }) => (await import("../actions/replay.ts")).replayAction(scenario, opts));
 }
