@@ -317,7 +317,7 @@ export function phrase(value: unknown): string {
   return [...new Set(parts.filter((p) => p.length > 0))].join(", ");
 }
 
-/** The violation the slice follows: the first of the invariant's that names sold orders or a checkout, else the first. */
+/** The violation the slice follows: the invariant's first, the one the run's printout names. */
 function pickViolation(violations: readonly Violation[], invariant: InvariantName): Violation | undefined {
   const own = violations.filter((v) => v.invariant === invariant);
   return own[0];
