@@ -164,8 +164,8 @@ function mentions(text: string, id: string, owner: boolean): boolean {
 
 /**
  * The ports whose operations tell each invariant's story (a checkout also reserves, charges and
- * publishes; an oversell is told by stock reads and the orders sold). Faulted, failed and unanswered
- * operations of a followed checkout are kept whatever their port.
+ * publishes; an oversell is told by stock reads and the orders sold). On those ports, faulted, failed
+ * and unanswered operations of a followed checkout are kept, bookkeeping included.
  */
 export const STORY_PORTS: Readonly<Record<InvariantName, readonly string[]>> = {
   "no-oversell": ["inventory", "orders", "db"],
@@ -222,11 +222,12 @@ function pick(ops: readonly Operation[], { named, checkouts, owners }: ReturnTyp
     if (o.kind === "note" && o.f !== "outcome" && o.f !== "abandon-cart") continue;
     const checkout = ownerOf(o, checkouts);
     const owner = ownerOf(o, owners);
+    if (!onStory(o)) continue;
     if (troubled(o) && o.kind === "op" && (checkout !== undefined || owner !== undefined || touchesNamed(o))) {
-      picked.add(o.start); // trouble on a followed checkout or entity, whatever the port
+      picked.add(o.start); // trouble on a followed checkout or entity, bookkeeping included
       continue;
     }
-    if (quiet(o) || !onStory(o)) continue;
+    if (quiet(o)) continue;
     if (
       (touchesNamed(o) && (!isRead(o.f) || readNamed(o))) || // a named resource written, or read, by anyone
       (checkout !== undefined && (o.kind === "note" || !isRead(o.f) || !ownOp(o, checkout))) || // what a named checkout wrote, and who else acted on it

@@ -31,8 +31,9 @@ describe("fault firing restriction", () => {
     expect(without.traceHash).not.toBe(full.traceHash);
   });
 
-  it("parses SITE#N and refuses anything else", () => {
-    expect(parseFiringId("store.latency#3")).toEqual({ site: "store.latency", n: 3 });
-    for (const bad of ["store.latency", "store.latency#0", "nope#1", "store.latency#x"]) expect(parseFiringId(bad)).toBeUndefined();
+  it("parses SITE@PROCESS/DETAIL#N and refuses anything else", () => {
+    expect(parseFiringId("store.latency@checkout:c-1-1#2/inventory.reserve#3")).toEqual({ site: "store.latency", key: "store.latency@checkout:c-1-1#2/inventory.reserve", n: 3 });
+    expect(parseFiringId("coordinator.crash@nemesis#1")).toEqual({ site: "coordinator.crash", key: "coordinator.crash@nemesis", n: 1 });
+    for (const bad of ["store.latency#3", "store.latency@x#0", "nope@x#1", "store.latency@x#y", "store.latency@a b#1"]) expect(parseFiringId(bad)).toBeUndefined();
   });
 });

@@ -109,7 +109,28 @@ export async function shrink(options: RunOptions, invariant: InvariantName, fail
       kept = [];
       progress = true;
     }
-    // Delta debugging over the kept firings: drop chunks, halving the chunk size down to one firing.
+    // Then the firings the counterexample shows (those that hit its steps), then every firing on the
+    // processes it shows: one try each, often most of the way when many firings hit bystanders.
+    for (const narrow of [storyFirings(best.result, best.options, invariant, false), storyFirings(best.result, best.options, invariant, true)]) {
+      if (kept.length === 0 || !left() || narrow.length >= kept.length || narrow.length === 0) continue;
+      if (await stillFails({ ...best.options, faultFirings: narrow })) {
+        kept = fired();
+        best = { ...best, options: { ...best.options, faultFirings: kept } };
+        progress = true;
+      }
+    }
+    // Whole sites first (a few tries), then delta debugging over the kept firings: drop chunks,
+    // halving the chunk size down to one firing.
+    for (const site of [...new Set(kept.map((id) => id.slice(0, id.indexOf("@"))))]) {
+      if (kept.length === 0 || !left()) break;
+      const candidate = kept.filter((id) => !id.startsWith(`${site}@`));
+      if (candidate.length === kept.length || candidate.length === 0) continue;
+      if (await stillFails({ ...best.options, faultFirings: candidate })) {
+        kept = fired();
+        best = { ...best, options: { ...best.options, faultFirings: kept } };
+        progress = true;
+      }
+    }
     for (let chunk = Math.ceil(kept.length / 2); chunk >= 1 && kept.length > 0 && left(); ) {
       let dropped = false;
       for (let i = 0; i < kept.length && left(); i += chunk) {
@@ -126,7 +147,7 @@ export async function shrink(options: RunOptions, invariant: InvariantName, fail
     }
     // Sites that no longer fire leave the plan, so the replay command names only what matters.
     const plan = planOf(best.options);
-    const unused = (Object.keys(plan) as FaultSite[]).filter((s) => !kept.some((id) => id.startsWith(`${s}#`)));
+    const unused = (Object.keys(plan) as FaultSite[]).filter((s) => !kept.some((id) => id.startsWith(`${s}@`)));
     if (unused.length > 0 && left()) {
       const rest = Object.fromEntries(Object.entries(plan).filter(([s]) => !unused.includes(s as FaultSite))) as FaultPlan;
       if (await stillFails({ ...best.options, faults: rest })) {
@@ -148,6 +169,16 @@ export async function shrink(options: RunOptions, invariant: InvariantName, fail
     if (!w && !f && !t) break;
   }
   return { options: best.options, result: best.result, tries, before, after: sizeOf(best.options, best.result, invariant) };
+}
+
+/** The firing ids of the faults the slice shows (or, `wide`, of every fault on a process the slice shows). */
+function storyFirings(result: RunResult, options: RunOptions, invariant: InvariantName, wide: boolean): string[] {
+  const s = slice(result, invariant);
+  const ids = firingsOf(result.history.entries, options.faultFirings);
+  const processes = new Set(s.operations.filter((o) => s.picked.has(o.start)).map((o) => o.process));
+  return s.operations
+    .filter((o) => o.kind === "fault" && ids.has(o.start) && (wide ? processes.has(o.process) : s.picked.has(o.start) || (o.hit !== undefined && s.picked.has(o.hit))))
+    .map((o) => ids.get(o.start)!);
 }
 
 /** Rounds of workload, faults and time; each round after the first is cheap when it finds nothing. */

@@ -72,11 +72,11 @@ function parseFaultList(value: string): FaultPlan {
   return plan;
 }
 
-/** `--firings site#n,...` (or none): only these fault firing instances may fire (the shrinker prints it). */
+/** `--firings SITE@PROCESS/DETAIL#N,...` (or none): only these fault firing instances may fire (the shrinker prints it). */
 function parseFirings(value: string): string[] {
   if (value === "none") return [];
   const ids = value.split(",").filter((s) => s.length > 0);
-  for (const id of ids) if (!parseFiringId(id)) throw new UsageError(`--firings must be a comma-separated list of SITE#N (a fault site and a firing number from 1), or none; got ${JSON.stringify(id)}`);
+  for (const id of ids) if (!parseFiringId(id)) throw new UsageError(`--firings must be a comma-separated list of SITE@PROCESS[/DETAIL]#N (as a shrunk replay command prints them), or none; got ${JSON.stringify(id)}`);
   return ids;
 }
 

@@ -49,7 +49,7 @@ export interface ExampleOptions {
   readonly buyers?: number;
   /** Further workload overrides (skus, stock per sku, ...); `buyers` above wins over `workload.buyers`. */
   readonly workload?: WorkloadConstraints;
-  /** Only these fault firings (`site#n`) may fire. */
+  /** Only these fault firings (`SITE@PROCESS/DETAIL#N`) may fire. */
   readonly faultFirings?: readonly string[];
   readonly safetyMs?: number;
   readonly faultSites?: readonly FaultSite[];
@@ -144,7 +144,7 @@ export async function main(args: readonly string[], log: (line: string) => void 
     for (const name of flags.scenario ?? []) scenarioNamed(name);
   } catch (err) {
     logError(`usage: ${err instanceof Error ? err.message : String(err)}`);
-    logError("npx tsx examples/own-adapter/run.ts [--broken] [--scenario <name>]... [--seed <n>] [--buyers <n>] [--safety-ms <ms>] [--faults <site,...|none>] [--firings <site#n,...|none>] [--skus <n>] [--stock-per-sku <n>] [--lines-max <n>] [--quantity-max <n>] [--arrival-window-ms <ms>] [--buyer-retries <n>] [--trace <file>]");
+    logError("npx tsx examples/own-adapter/run.ts [--broken] [--scenario <name>]... [--seed <n>] [--buyers <n>] [--safety-ms <ms>] [--faults <site,...|none>] [--firings <site@process/detail#n,...|none>] [--skus <n>] [--stock-per-sku <n>] [--lines-max <n>] [--quantity-max <n>] [--arrival-window-ms <ms>] [--buyer-retries <n>] [--trace <file>]");
     return 2;
   }
   const seed = flags.seed === undefined ? undefined : count(flags.seed, "--seed", 0, logError);
@@ -161,7 +161,7 @@ export async function main(args: readonly string[], log: (line: string) => void 
   }
   const firings = flags.firings === undefined || flags.firings === "none" ? (flags.firings === undefined ? undefined : []) : flags.firings.split(",");
   if (firings?.some((id) => parseFiringId(id) === undefined)) {
-    logError(`usage: --firings must be SITE#N,... or none, got ${JSON.stringify(flags.firings)}`);
+    logError(`usage: --firings must be SITE@PROCESS[/DETAIL]#N,... or none, got ${JSON.stringify(flags.firings)}`);
     return 2;
   }
   if (seed === null || buyers === null || safetyMs === null || faultSites === null) return 2;
