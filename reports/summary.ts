@@ -1,6 +1,24 @@
 // The result of `checkout-sim run`: per scenario x invariant how many seeds held, failed or stayed
 // unknown, the violations with their replay commands, and coverage. Every renderer reads this.
 import type { InvariantName } from "../core/invariants/verdict.ts";
+import type { Operation, Step } from "../simulator/counterexample.ts";
+import { describeShrink, type ShrinkSize } from "../simulator/shrink.ts";
+
+/** What the HTML report draws for one violation: its shrunk run, sliced, with the checkout paths. */
+export interface ViolationDetail {
+  readonly policy: string;
+  readonly traceHash: string;
+  /** The sliced counterexample as data. */
+  readonly steps: readonly Step[];
+  /** The run's operations (timeline lanes) and which of them the slice kept (start indexes). */
+  readonly operations: readonly Operation[];
+  readonly picked: readonly number[];
+  /** Transitions the run took (`machine: from --EVENT--> to` -> times). */
+  readonly transitions: Readonly<Record<string, number>>;
+  /** The violating checkouts' processes -> the transitions each took, in order. */
+  readonly paths: Readonly<Record<string, readonly string[]>>;
+  readonly shrink?: { readonly tries: number; readonly before: ShrinkSize; readonly after: ShrinkSize };
+}
 
 export interface ViolationReport {
   readonly scenario: string;
@@ -9,6 +27,8 @@ export interface ViolationReport {
   readonly message: string;
   readonly replay: string;
   readonly counterexample: readonly string[];
+  /** Present for shrunk (first) violations: what the HTML report's timeline and statechart draw. */
+  readonly detail?: ViolationDetail;
 }
 
 export interface Cell {
@@ -53,12 +73,17 @@ export function renderViolations(summary: Summary): string {
   const out: string[] = [];
   const firsts = summary.cells.filter((c) => c.firstViolation).map((c) => c.firstViolation!);
   for (const v of firsts) {
+    // Read top to bottom: what broke, how small it got, the steps, the verdict, then how to replay it.
     out.push(`\n${v.scenario} / ${v.invariant} (seed ${v.seed}): ${v.message}`);
-    out.push(`  replay: ${v.replay}`);
+    if (v.detail?.shrink) out.push(`  ${shrinkLine(v.detail.shrink)}`);
     for (const line of v.counterexample) out.push(`  ${line}`);
+    out.push(`  replay: ${v.replay}`);
   }
   return out.join("\n");
 }
+
+/** `shrunk in 21 tries: buyers 50->3, ..., steps 207->12`. */
+export const shrinkLine = (s: NonNullable<ViolationDetail["shrink"]>): string => describeShrink(s);
 
 /** Markdown report for --out. */
 export function renderMarkdown(summary: Summary): string {
@@ -73,7 +98,7 @@ export function renderMarkdown(summary: Summary): string {
   }
   for (const c of summary.cells.filter((x) => x.firstViolation)) {
     const v = c.firstViolation!;
-    lines.push("", `## ${v.scenario}: ${v.invariant} (seed ${v.seed})`, "", v.message, "", "```", v.replay, ...v.counterexample, "```");
+    lines.push("", `## ${v.scenario}: ${v.invariant} (seed ${v.seed})`, "", v.message, "", ...(v.detail?.shrink ? [shrinkLine(v.detail.shrink), ""] : []), "```", ...v.counterexample, "```", "", "```sh", v.replay, "```");
   }
   lines.push("", "## Coverage", "", `${Object.keys(summary.coverage.transitions).length} machine transitions taken, ${Object.keys(summary.coverage.stateFaults).length} (state, fault) pairs.`);
   return lines.join("\n") + "\n";

@@ -55,6 +55,8 @@ export interface RunOptions {
   readonly faults?: FaultPlan;
   /** Shrinking override: a shorter safety phase (fewer faulty steps). */
   readonly safetyMs?: number;
+  /** Shrinking override: only these fault firing instances (`SITE@PROCESS/DETAIL#N`, see faults.ts) may fire. */
+  readonly faultFirings?: readonly string[];
   /** Hard bound on scheduler steps per phase. Default 2,000,000. */
   readonly stepsMax?: number;
   /** `split` (the reference design, default) or `monolith` (the one-database baseline). */
@@ -69,6 +71,8 @@ export interface Coverage {
   readonly transitions: Record<string, number>;
   /** `state x fault site` -> times a fault hit a checkout in that state. */
   readonly stateFaults: Record<string, number>;
+  /** Checkout process -> the transitions it took, in order (`machine: from --EVENT--> to`); the report draws one. */
+  readonly paths?: Record<string, string[]>;
 }
 
 export interface RunResult {
@@ -135,7 +139,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const history = new History(options.recordOperations ?? true);
   const swarmMode = !!(options.swarm ?? scenario.swarm);
   history.add(0, "phase", "sim", "setup", { scenario: scenario.name, seed, policy, disabled, strategy: options.strategy ?? "random", swarm: swarmMode });
-  const faults = new Faults(options.faults ?? scenario.faults, root.fork("faults"), history, clock, swarmMode);
+  const faults = new Faults(options.faults ?? scenario.faults, root.fork("faults"), history, clock, swarmMode, options.faultFirings);
   const schedulerRandom = root.fork("scheduler");
   const strategy = options.strategy === "pct" ? new PctStrategy(schedulerRandom) : new RandomStrategy(schedulerRandom);
   const scheduler = new Scheduler(clock, strategy, (step, ready) => history.add(clock.now(), "sched", step.process, step.label, { of: ready }));
@@ -181,6 +185,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const transitions: Record<string, number> = {};
   const stateFaults: Record<string, number> = {};
   const checkoutState = new Map<string, string>();
+  const paths: Record<string, string[]> = {};
   faults.onFire = (site, process) => {
     const state = process.startsWith("checkout:") ? (checkoutState.get(process) ?? "starting") : process.split(":")[0]!;
     const k = `${state} x ${site}`;
@@ -190,6 +195,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     checkoutState.set(process, t.to);
     const k = `${t.machineId}: ${t.from} --${t.event}--> ${t.to}`;
     transitions[k] = (transitions[k] ?? 0) + 1;
+    (paths[process] ??= []).push(k);
   };
 
   // ---- the system under test, and the harness's own processes around it ----
@@ -278,7 +284,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     violations,
     traceHash: history.hash(),
     history,
-    coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults) },
+    coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults), paths },
     faultMix: faults.mix(),
     stats: {
       buyers: workload.buyers,

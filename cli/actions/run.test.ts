@@ -67,6 +67,35 @@ describe("checkout-sim run", () => {
     expect(b.traceHash).toBe(a.traceHash);
   });
 
+  it("a shrunk failure prints its sizes, at most 15 steps, the violation, then the replay, which reproduces it through the CLI", () => {
+    const r = cli("run", "flash-sale", "--seeds", "1", "--disable", "reservation");
+    expect(r.status).toBe(1);
+    const block = r.stdout.slice(r.stdout.indexOf("flash-sale / no-oversell"));
+    const lines = block.split("\n").slice(0, 25);
+    expect(lines[1]).toMatch(/^  shrunk in \d+ tries: buyers 50->\d+, .*steps \d+->\d+$/);
+    const verdictAt = lines.findIndex((l) => l.startsWith("  => no-oversell violated: "));
+    expect(verdictAt).toBeGreaterThan(2);
+    expect(verdictAt - 2).toBeLessThanOrEqual(15);
+    const replay = lines[verdictAt + 1]!;
+    expect(replay).toMatch(/^  replay: npx checkout-sim replay flash-sale --seed 1 --disable reservation .*--firings /);
+    const args = replay.replace("  replay: npx checkout-sim ", "").split(" ");
+    const json = JSON.parse(cli(...args, "--json").stdout) as { traceHash: string; counterexample: { t: number; process: string; op: string; detail: string; fault?: string }[] };
+    expect(json.counterexample.length).toBe(verdictAt - 2);
+    for (const step of json.counterexample) expect(Object.keys(step).sort()).toEqual(expect.arrayContaining(["detail", "op", "process", "t"]));
+    expect(json.counterexample[0]!.detail).toBe(lines[2]!.replace(/^ +1\. t=\d+ms [^:]+: \S+ /, ""));
+  });
+
+  it("replay --out writes a self-contained report of that one run", () => {
+    const out = join(dir, "replay-report");
+    const r = cli("replay", "flash-sale", "--seed", "1", "--disable", "reservation", "--buyers", "2", "--skus", "1", "--stock-per-sku", "1", "--out", out);
+    expect(r.status).toBe(1);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain('id="v-flash-sale-no-oversell"');
+    expect(html).toContain('<svg class="timeline"');
+    expect(html).toContain('<svg class="statechart"');
+    expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+  });
+
   it("--check-determinism runs every seed twice and reports no divergence", () => {
     const r = cli("run", "coordinator-crash", "--seeds", "2", "--check-determinism", "--json");
     expect(r.status).toBe(0);
@@ -83,6 +112,8 @@ describe("checkout-sim run", () => {
     [["run", "--out", "README.md"], /is a file/],
     [["replay", "flash-sale", "--seed", "x"], /--seed must be a whole number/],
     [["replay", "flash-sale"], /required option/],
+    [["replay", "flash-sale", "--seed", "1", "--firings", "store.latency"], /--firings must be/],
+    [["replay", "flash-sale", "--seed", "1", "--skus", "0"], /--skus must be/],
   ])("bad input %j exits 2 with one line and nothing written", (args, message) => {
     const r = cli(...(args as string[]));
     expect(r.status).toBe(2);

@@ -22,6 +22,8 @@ interface RunFlags extends CommonRunFlags {
 
 /** Failures shrunk per scenario x invariant: the first one; shrinking is costly and one suffices. */
 const SHRINK_PER_CELL = 1;
+/** Candidate runs per shrink: shrunk runs are small (tens of ms each), and every switch reaches 15 steps within 60. */
+const SHRINK_TRIES_MAX = 60;
 
 export async function runAction(names: string[], flags: RunFlags): Promise<void> {
   // Validate everything before any work, so bad input exits 2 with nothing written.
@@ -33,7 +35,8 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
   if (flags.junit) checkWritableFile(flags.junit, "--junit");
 
   const { runScenario } = await import("../../simulator/run.ts");
-  const { shrink, counterexample } = await import("../../simulator/shrink.ts");
+  const { shrink } = await import("../../simulator/shrink.ts");
+  const { violationReport } = await import("../../reports/violation.ts");
   const { replayCommand } = await import("../../simulator/replayCommand.ts");
 
   const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} } };
@@ -75,15 +78,8 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
         else {
           cell.failed++;
           if (!cell.firstViolation && cell.failed <= SHRINK_PER_CELL) {
-            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: 25 });
-            const report = {
-              scenario: scenario.name,
-              seed,
-              invariant: verdict.invariant,
-              message: shrunk.result.violations.find((v) => v.invariant === verdict.invariant)?.message ?? verdict.violations[0]!.message,
-              replay: replayCommand(shrunk.options),
-              counterexample: counterexample(shrunk.result, verdict.invariant),
-            };
+            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: SHRINK_TRIES_MAX });
+            const report = violationReport(shrunk.result, verdict.invariant, replayCommand(shrunk.options), shrunk);
             cell.firstViolation = report;
             summary.violations.push(report);
           } else if (cell.failed > SHRINK_PER_CELL && summary.violations.length < 500) {
@@ -100,7 +96,15 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
 
   const json = {
     runs: summary.runs,
-    violations: summary.violations.map((v) => ({ scenario: v.scenario, seed: v.seed, invariant: v.invariant, message: v.message, replay: v.replay, counterexample: v.counterexample })),
+    violations: summary.violations.map((v) => ({
+      scenario: v.scenario,
+      seed: v.seed,
+      invariant: v.invariant,
+      message: v.message,
+      replay: v.replay,
+      counterexample: v.counterexample,
+      ...(v.detail?.shrink ? { shrink: v.detail.shrink } : {}),
+    })),
     coverage: coverageSummary(summary),
     cells: summary.cells.map(({ firstViolation: _f, ...c }) => c),
     ...(summary.determinism ? { determinism: summary.determinism } : {}),

@@ -13,8 +13,15 @@ function runFlags(cmd: Command): Command {
     .option("--swarm", "draw the fault mix from the seed (swarm testing)")
     .option("--strategy <strategy>", "scheduling strategy: random | pct", "random")
     .option("--buyers <n>", "override the scenario's buyer count (shrinking uses this)")
+    .option("--skus <n>", "override the number of products (shrinking uses this)")
+    .option("--stock-per-sku <n>", "override the units received per product (shrinking uses this)")
+    .option("--lines-max <n>", "override the most lines per cart (shrinking uses this)")
+    .option("--quantity-max <n>", "override the most units per line (shrinking uses this)")
+    .option("--arrival-window-ms <ms>", "override the window buyers arrive in (shrinking uses this)")
+    .option("--buyer-retries <n>", "override how often a buyer resubmits a checkout (shrinking uses this)")
     .option("--safety-ms <ms>", "override the length of the safety phase, faults on (shrinking uses this)")
-    .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)");
+    .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)")
+    .option("--firings <ids>", "only these fault firings may fire: SITE@PROCESS[/DETAIL]#N (the N-th time SITE would fire there), comma-separated, or none (shrinking uses this)");
 }
 
 export function defineScenarios(program: Command): void {
@@ -50,6 +57,7 @@ export function defineReplay(program: Command): void {
   )
     .requiredOption("--seed <s>", "the seed to replay")
     .option("--trace <file>", "write the JSON-lines trace to FILE")
-    .option("--json", "print { scenario, seed, traceHash, valid, violations, history } as JSON")
+    .option("--json", "print { scenario, seed, traceHash, valid, violations, counterexample, faultMix, stats, history } as JSON")
+    .option("--out <dir>", "write report.md, report.json and a self-contained report.html for this run into DIR")
     .action(async (scenario: string, opts: { seed: string }) => (await import("../actions/replay.ts")).replayAction(scenario, opts));
 }
