@@ -37,6 +37,7 @@ ${rows.join("\n")}
 </table>
 ${firsts.length > 0 ? `<h2>Violations</h2>\n${firsts.map(renderViolation).join("\n")}` : "<h2>Every invariant held.</h2>"}
 ${others.length > 0 ? renderOthers(others) : ""}
+${renderExercised(summary)}
 ${renderCoverage(summary)}
 <script>${SCRIPT}</script>
 </body></html>
@@ -70,6 +71,15 @@ function renderOthers(others: readonly ViolationReport[]): string {
     .map((v) => `<tr><td>${esc(v.scenario)}</td><td>${esc(v.invariant)}</td><td>${v.seed}</td><td>${esc(v.message)}</td><td><code>${esc(v.replay)}</code></td></tr>`)
     .join("");
   return `<details><summary>${others.length} further violations (not shrunk)</summary><table><tr><th>scenario</th><th>invariant</th><th>seed</th><th>message</th><th>replay</th></tr>${rows}</table></details>`;
+}
+
+/** Sometimes-assertions: what each scenario exists to provoke, and how many seeds provoked it. */
+function renderExercised(summary: Summary): string {
+  const rows = Object.entries(summary.exercised ?? {}).flatMap(([scenario, conditions]) =>
+    Object.entries(conditions).map(([condition, hits]) => `<tr${hits === 0 ? ' class="vacuous"' : ""}><td>${esc(scenario)}</td><td>${esc(condition)}</td><td>${hits}/${summary.seedsPerScenario ?? "?"}${hits === 0 ? " never happened" : ""}</td></tr>`),
+  );
+  if (rows.length === 0) return "";
+  return `<h2>Exercised conditions</h2><p>What each scenario exists to provoke, and how many seeds provoked it; a condition no seed hit makes the run vacuous.</p><table><tr><th>scenario</th><th>condition</th><th>seeds</th></tr>${rows.join("")}</table>`;
 }
 
 function renderCoverage(summary: Summary): string {

@@ -21,6 +21,7 @@ export function violationReport(result: RunResult, invariant: InvariantName, rep
     transitions: result.coverage.transitions,
     paths,
     ...(shrunk ? { shrink: { tries: shrunk.tries, before: shrunk.before, after: shrunk.after } } : {}),
+    exercised: result.exercised,
   };
   return { scenario: result.scenario, seed: result.seed, invariant, message: violation.message, replay, counterexample: counterexample(result, invariant), detail };
 }

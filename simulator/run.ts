@@ -33,6 +33,7 @@ import { WebhookDelivery } from "./webhookDelivery.ts";
 import { Consumers } from "./consumers.ts";
 import { startAdmin, startNemesis } from "./nemesis.ts";
 import { checkCoordinator, checkOrders, checkStores } from "./conventions.ts";
+import { exercisedBy } from "../core/exercised/index.ts";
 
 export interface RunOptions {
   readonly scenario: Scenario;
@@ -98,6 +99,11 @@ export interface RunResult {
   readonly checkouts: readonly CheckoutFact[];
   /** The final world the checkers judged (orders, charges, stock levels, published event ids). */
   readonly world: World;
+  /**
+   * The exercised conditions (core/exercised) this run's history shows, in catalogue order. Empty when
+   * operations were not recorded (`recordOperations: false`): then nothing can be said.
+   */
+  readonly exercised: readonly string[];
 }
 
 /** A checkout as its buyer lived it: first click, and how and when the coordinator ended it. */
@@ -296,6 +302,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     },
     checkouts,
     world,
+    exercised: history.recordOperations ? exercisedBy(history.entries) : [],
   };
 }
 

@@ -44,6 +44,7 @@ export async function replayAction(name: string, flags: ReplayFlags): Promise<vo
           counterexample: steps.map(({ t, process, op, detail, fault }) => ({ t, process, op, detail, ...(fault !== undefined ? { fault } : {}) })),
           faultMix: result.faultMix,
           stats: result.stats,
+          exercised: result.exercised,
           history: result.history.entries,
         },
         null,

@@ -5,7 +5,7 @@ import type { RunOptions, RunResult } from "../../simulator/run.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
 import { renderJunit } from "../../reports/junit.ts";
 import { renderHtml } from "../../reports/html.ts";
-import { renderMarkdown, renderTable, renderViolations, type Cell, type Summary } from "../../reports/summary.ts";
+import { renderMarkdown, renderTable, renderViolations, vacuityLine, vacuous, type Cell, type Summary } from "../../reports/summary.ts";
 import { EXIT, parseCount } from "../usage.ts";
 import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
 import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
@@ -18,6 +18,7 @@ interface RunFlags extends CommonRunFlags {
   out?: string;
   json?: boolean;
   junit?: string;
+  allowVacuous?: boolean;
 }
 
 /** Failures shrunk per scenario x invariant: the first one; shrinking is costly and one suffices. */
@@ -39,7 +40,7 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
   const { violationReport } = await import("../../reports/violation.ts");
   const { replayCommand } = await import("../../simulator/replayCommand.ts");
 
-  const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} } };
+  const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} }, exercised: {}, seedsPerScenario: seeds };
   if (flags.checkDeterminism) Object.assign(summary, { determinism: { checked: 0, divergences: [] } });
   const progress = new Progress(scenarios.length * seeds, !flags.json);
   progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${common.architecture ?? "split"}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
@@ -52,12 +53,15 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
       cells.set(invariant, cell);
       summary.cells.push(cell);
     }
+    const exercised: Record<string, number> = Object.fromEntries((scenario.exercises ?? []).map((c) => [c, 0]));
+    summary.exercised![scenario.name] = exercised;
     let failedSeeds = 0;
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
       const faults = restrictFaults(scenario, common.faults);
       const options: RunOptions = { ...common, scenario, seed, ...(faults ? { faults } : {}) };
       const result: RunResult = await runScenario(options);
       summary.runs++;
+      for (const c of result.exercised) if (c in exercised) exercised[c]!++;
       merge(summary.coverage.transitions, result.coverage.transitions);
       merge(summary.coverage.stateFaults, result.coverage.stateFaults);
       if (flags.checkDeterminism && summary.determinism) {
@@ -107,6 +111,8 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
     })),
     coverage: coverageSummary(summary),
     cells: summary.cells.map(({ firstViolation: _f, ...c }) => c),
+    exercised: summary.exercised,
+    vacuous: vacuous(summary),
     ...(summary.determinism ? { determinism: summary.determinism } : {}),
   };
   if (flags.out) {
@@ -114,11 +120,14 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
     writeAtomic(join(flags.out, "report.md"), renderMarkdown(summary));
     writeAtomic(join(flags.out, "report.html"), renderHtml(summary));
   }
-  if (flags.junit) writeAtomic(flags.junit, renderJunit(summary));
+  if (flags.junit) writeAtomic(flags.junit, renderJunit(summary, flags.allowVacuous ?? false));
+  // A declared condition no seed hit: the green verdicts say nothing about that moment.
+  const empty = vacuous(summary);
   if (flags.json) process.stdout.write(JSON.stringify(json, null, 2) + "\n");
   else {
     process.stdout.write(renderTable(summary) + "\n");
     if (summary.violations.length > 0) process.stdout.write(renderViolations(summary) + "\n");
+    for (const v of empty) process.stdout.write(`${flags.allowVacuous ? "allowed: " : "vacuous: "}${vacuityLine(summary, v)}\n`);
     const distinct = [...new Set(summary.violations.map((v) => v.invariant))];
     process.stdout.write(
       summary.violations.length === 0
@@ -127,7 +136,9 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
     );
   }
   const diverged = (summary.determinism?.divergences.length ?? 0) > 0;
-  process.exitCode = summary.violations.length > 0 || diverged ? EXIT.violation : EXIT.ok;
+  const isVacuous = empty.length > 0 && !flags.allowVacuous;
+  if (isVacuous && flags.json) for (const v of empty) process.stderr.write(`vacuous: ${vacuityLine(summary, v)}\n`);
+  process.exitCode = summary.violations.length > 0 || diverged || isVacuous ? EXIT.violation : EXIT.ok;
 }
 
 function merge(into: Record<string, number>, from: Record<string, number>): void {

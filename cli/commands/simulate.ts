@@ -44,7 +44,8 @@ export function defineRun(program: Command): void {
     .option("--check-determinism", "run every seed twice and stop at the first trace divergence")
     .option("--out <dir>", "write report.md, report.json and a self-contained report.html into DIR")
     .option("--json", "print the result as JSON instead of the table")
-    .option("--junit <file>", "write JUnit XML (one test case per scenario x invariant)")
+    .option("--junit <file>", "write JUnit XML (one test case per scenario x invariant, and per scenario x exercised condition)")
+    .option("--allow-vacuous", "exit 0 even when a scenario's declared condition (e.g. concurrent-last-unit) happened in no seed")
     .action(async (scenarios: string[], opts: Record<string, unknown>) => (await import("../actions/run.ts")).runAction(scenarios, opts));
 }
 
@@ -57,7 +58,7 @@ export function defineReplay(program: Command): void {
   )
     .requiredOption("--seed <s>", "the seed to replay")
     .option("--trace <file>", "write the JSON-lines trace to FILE")
-    .option("--json", "print { scenario, seed, traceHash, valid, violations, counterexample, faultMix, stats, history } as JSON")
+    .option("--json", "print { scenario, seed, traceHash, valid, violations, counterexample, faultMix, stats, exercised, history } as JSON")
     .option("--out <dir>", "write report.md, report.json and a self-contained report.html for this run into DIR")
     .action(async (scenario: string, opts: { seed: string }) => (await import("../actions/replay.ts")).replayAction(scenario, opts));
 }
