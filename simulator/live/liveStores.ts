@@ -21,8 +21,9 @@ import { RedisCart } from "../../adapters/redis/cart.ts";
 import { connectNats, natsServers, probeNats } from "../../adapters/nats/connection.ts";
 import { NatsEventStream } from "../../adapters/nats/eventStream.ts";
 
-export const LIVE_ENGINES = ["postgres", "real"] as const;
-export type LiveEngine = (typeof LIVE_ENGINES)[number];
+import type { LiveEngine } from "./engines.ts";
+
+export { LIVE_ENGINES, type LiveEngine } from "./engines.ts";
 
 /** Where the engines are; each falls back to its adapter's variables (PG* or DATABASE_URL, REDIS_URL, NATS_URL), then this machine. */
 export interface LiveEndpoints {
