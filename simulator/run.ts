@@ -209,10 +209,16 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const livenessEnd = timing.safetyMs + timing.livenessMs;
   let reason = await scheduler.run({ untilTime: livenessEnd, stepsMax, done: () => buyers.busy === 0 && system.liveCheckouts === 0 });
   // Buyers are done; checkouts nobody waits for (a buyer who left, work the system resumed on its own)
-  // may still run. The command records say so (read unwrapped, as the checkers read them).
-  while (reason === "done" && clock.now() < livenessEnd && (await raw.commands.unfinished()).length > 0)
-    reason = await scheduler.run({ untilTime: Math.min(clock.now() + SETTLE_CHECK_MS, livenessEnd), stepsMax });
-  if (reason === "time" && clock.now() < livenessEnd) reason = "done";
+  // may still run, as the command records say (read unwrapped, as the checkers read them), and the
+  // provider may still be redelivering webhooks.
+  const unsettled = async () => webhooks.pending > 0 || (await raw.commands.unfinished()).length > 0;
+  while (reason === "done" && (await unsettled())) {
+    if (clock.now() >= livenessEnd) reason = "time";
+    else {
+      const chunk = await scheduler.run({ untilTime: Math.min(clock.now() + SETTLE_CHECK_MS, livenessEnd), stepsMax });
+      if (chunk !== "time") reason = chunk;
+    }
+  }
   await scheduler.run({ untilTime: clock.now() + timing.holdMs + DRAIN_JOB_ROUNDS_MS, stepsMax });
   running = false;
   system.stop();

@@ -40,6 +40,13 @@ export class WebhookDelivery {
     every(this.ctx.clock, HARNESS_PERIOD_MS.webhooks, running, async () => this.tick());
   }
 
+  /** Webhooks neither acknowledged nor given up on: the provider is still trying. */
+  get pending(): number {
+    let n = 0;
+    for (const f of this.facts.values()) if (!f.acknowledged && !f.gaveUp) n++;
+    return n;
+  }
+
   /** What became of every webhook the provider sent, in order of creation. */
   results(): WebhookFact[] {
     return [...this.facts.values()].map((f) => ({ ...f }));
