@@ -157,12 +157,13 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     await wallSleep(durationMs);
     faults.heal();
 
-    // ---- liveness phase: faults healed; every checkout must end (buyers answered, no unfinished record) ----
+    // ---- liveness phase: faults healed; every checkout must end (buyers answered, no unfinished record,
+    // no webhook the provider is still redelivering), as in a simulated run ----
     history.add(clock.now(), "phase", "live", "liveness");
     const livenessStart = wallNow();
     let liveness: "done" | "time" = "time";
     while (wallNow() - livenessStart < timing.livenessMs) {
-      if (buyers.busy === 0 && system.liveCheckouts === 0 && (await raw.commands.unfinished()).length === 0) {
+      if (buyers.busy === 0 && system.liveCheckouts === 0 && webhooks.pending === 0 && (await raw.commands.unfinished()).length === 0) {
         liveness = "done";
         break;
       }
