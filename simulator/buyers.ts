@@ -7,7 +7,7 @@ import { money } from "../core/money.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { CheckoutOutcome, CheckoutRequest } from "../core/checkout/deps.ts";
 import type { BuyerAnswer, PriceChange, Submission } from "../core/invariants/world.ts";
-import type { Harness } from "./harness.ts";
+import type { PortWrapper } from "./harness.ts";
 import { hashString, type SeededRandom } from "./random.ts";
 import { CURRENCY, foreverAlive, MERCHANT, sleep, type RunContext } from "./runContext.ts";
 import type { SystemUnderTest } from "./system.ts";
@@ -74,7 +74,7 @@ export class Buyers {
 
   /** A storefront client's view of the stores: the buyer ports only, as scheduled, faulted calls. */
   private storefront(name: string): Pick<Stores, "catalog" | "cart"> {
-    const harness: Harness = this.ctx.harness;
+    const harness: PortWrapper = this.ctx.harness;
     const p = foreverAlive(name);
     return {
       catalog: harness.wrap("catalog", this.stores.catalog, p, "store", BUYER_PORTS.catalog),

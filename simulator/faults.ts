@@ -2,7 +2,7 @@
 // fires by probability at every opportunity. Both decisions are written to the trace.
 import type { History } from "./history.ts";
 import type { SeededRandom } from "./random.ts";
-import type { VirtualClock } from "./clock.ts";
+import type { Clock } from "../core/clock.ts";
 
 export const FAULT_SITES = [
   "store.request-lost", // a store request never arrives; the caller times out
@@ -95,7 +95,7 @@ export class Faults {
     plan: FaultPlan,
     private readonly random: SeededRandom,
     private readonly history: History,
-    private readonly clock: VirtualClock,
+    private readonly clock: Clock,
     /** Swarm testing: each planned site is switched on with probability 1/2 per seed. */
     swarm: boolean,
     /** Restrict firings to these instances (`SITE@PROCESS/DETAIL#N`); absent: no restriction, the trace as always. */

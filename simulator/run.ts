@@ -5,6 +5,7 @@
 // + seed + options -> byte-identical trace. The parts live beside this file: runContext.ts,
 // worldSetup.ts, system.ts, buyers.ts, webhookDelivery.ts, consumers.ts, nemesis.ts, collect.ts.
 import { BuyerId, CheckoutId } from "../core/ids.ts";
+import type { Clock } from "../core/clock.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { OrderEvent, OrderLedger } from "../core/ports/orderLedger.ts";
 import { mitigationsWithout, DEFAULT_POLICY, MITIGATIONS, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
@@ -169,22 +170,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
   const appended: OrderEvent[] = [];
   const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
-  // Cards decline, ask for 3-D Secure or settle later by hash of the checkout (not the PRNG), so a
-  // workload without them draws exactly as before; a buyer who leaves at the payment page is one whose
-  // card asked for a confirmation they never gave.
   const leavesAtPaymentPage = new Set<string>();
-  const drawn = (what: string, reference: string, rate: number) => rate > 0 && hashString(`${seed}:${what}${reference}`) / 4294967296 < rate;
-  const provider = new ProviderModel({
-    clock,
-    merchants: [MERCHANT],
-    declineWhen: (input) => drawn("", input.reference, workload.declineRate),
-    pendingWhen: (input) =>
-      leavesAtPaymentPage.has(input.reference) || drawn("3ds:", input.reference, workload.paymentActionRate)
-        ? "requires_action"
-        : drawn("processing:", input.reference, workload.processingRate)
-          ? "processing"
-          : undefined,
-  });
+  const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
   const { skus, priceChanges } = await seedWorld(ctx, raw, monolithDb);
 
   // ---- coverage: transitions taken, and which machine state each fault hit ----
@@ -306,8 +293,28 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
 }
 
+/**
+ * The payment provider as the workload sees it. Cards decline, ask for 3-D Secure or settle later by
+ * hash of the checkout (not the PRNG), so a workload without them draws exactly as before; a buyer who
+ * leaves at the payment page is one whose card asked for a confirmation they never gave.
+ */
+export function workloadProvider(seed: number, workload: typeof workloadDefaults, clock: Clock, leavesAtPaymentPage: ReadonlySet<string>): ProviderModel {
+  const drawn = (what: string, reference: string, rate: number) => rate > 0 && hashString(`${seed}:${what}${reference}`) / 4294967296 < rate;
+  return new ProviderModel({
+    clock,
+    merchants: [MERCHANT],
+    declineWhen: (input) => drawn("", input.reference, workload.declineRate),
+    pendingWhen: (input) =>
+      leavesAtPaymentPage.has(input.reference) || drawn("3ds:", input.reference, workload.paymentActionRate)
+        ? "requires_action"
+        : drawn("processing:", input.reference, workload.processingRate)
+          ? "processing"
+          : undefined,
+  });
+}
+
 /** One row per client checkout id: its first click and the last final answer its buyer was told. */
-function checkoutFacts(submissions: readonly Submission[], requested: ReadonlyMap<string, CheckoutRequest["lines"]>, answers: readonly BuyerAnswer[]): CheckoutFact[] {
+export function checkoutFacts(submissions: readonly Submission[], requested: ReadonlyMap<string, CheckoutRequest["lines"]>, answers: readonly BuyerAnswer[]): CheckoutFact[] {
   type Fact = { -readonly [K in keyof CheckoutFact]: CheckoutFact[K] };
   const facts = new Map<string, Fact>();
   for (const s of submissions) {
@@ -327,7 +334,7 @@ function checkoutFacts(submissions: readonly Submission[], requested: ReadonlyMa
 }
 
 /** Records every event the ledger reports appended, so ledger-append-only can check it later. */
-function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLedger {
+export function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLedger {
   const observed: Record<string, unknown> = {};
   for (const m of methodsOf(ledger)) observed[m] = (ledger as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(ledger);
   observed["append"] = async (orderId: Parameters<OrderLedger["append"]>[0], events: Parameters<OrderLedger["append"]>[1]) => {
@@ -356,5 +363,5 @@ function commandsFromAnswers(submissions: readonly Submission[], answers: readon
   }));
 }
 
-const sortKeys = <T,>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+export const sortKeys = <T,>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 

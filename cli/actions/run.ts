@@ -6,7 +6,8 @@ import { SCENARIOS } from "../../scenarios/index.ts";
 import { renderJunit } from "../../reports/junit.ts";
 import { renderHtml } from "../../reports/html.ts";
 import { renderMarkdown, renderTable, renderViolations, vacuityLine, vacuous, type Cell, type Summary } from "../../reports/summary.ts";
-import { EXIT, parseCount } from "../usage.ts";
+import { EXIT, parseCount, UsageError } from "../usage.ts";
+import type { LiveFlags } from "./live.ts";
 import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
 import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
 import { join } from "node:path";
@@ -26,7 +27,10 @@ const SHRINK_PER_CELL = 1;
 /** Candidate runs per shrink: shrunk runs are small (tens of ms each), and every switch reaches 15 steps within 60. */
 const SHRINK_TRIES_MAX = 60;
 
-export async function runAction(names: string[], flags: RunFlags): Promise<void> {
+export async function runAction(names: string[], flags: RunFlags & LiveFlags): Promise<void> {
+  if (flags.live) return (await import("./live.ts")).liveAction(names, flags);
+  for (const [flag, set] of [["--duration-ms", flags.durationMs], ["--pg", flags.pg], ["--redis", flags.redis], ["--nats", flags.nats]] as const)
+    if (set !== undefined) throw new UsageError(`${flag} is for live mode: add --live`);
   // Validate everything before any work, so bad input exits 2 with nothing written.
   const scenarios = names.length > 0 ? names.map(scenarioByName) : [...SCENARIOS];
   const seeds = parseCount(flags.seeds ?? "20", "--seeds", 1);

@@ -10,6 +10,13 @@ import { findScenario, SCENARIOS } from "../../scenarios/index.ts";
 import { parseChoice, parseCount, UsageError } from "../usage.ts";
 
 import { ARCHITECTURES } from "../../simulator/run.ts";
+import { LIVE_ENGINES } from "../../simulator/live/engines.ts";
+
+/** Simulated runs take memory or sqlite; the networked engines exist only in live mode. */
+function parseStores(value: string): (typeof STORE_ENGINES)[number] {
+  if ((LIVE_ENGINES as readonly string[]).includes(value)) throw new UsageError(`--stores ${value} needs --live (networked engines do real I/O, so they cannot be simulated deterministically)`);
+  return parseChoice(value, "--stores", STORE_ENGINES);
+}
 
 export function scenarioByName(name: string): Scenario {
   const s = findScenario(name);
@@ -44,7 +51,7 @@ export function parseCommon(flags: CommonRunFlags): Omit<RunOptions, "scenario" 
   const disable = (flags.disable ?? []).map((m) => parseChoice(m, "--disable", MITIGATIONS) as Mitigation);
   const architecture = parseChoice(flags.architecture ?? "split", "--architecture", ARCHITECTURES);
   const out: Record<string, unknown> = {
-    stores: parseChoice(flags.stores ?? "memory", "--stores", STORE_ENGINES),
+    stores: parseStores(flags.stores ?? "memory"),
     strategy: parseChoice(flags.strategy ?? "random", "--strategy", STRATEGIES),
     disable: [...new Set(disable)].sort(),
     swarm: flags.swarm === true ? true : undefined,
