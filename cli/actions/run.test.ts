@@ -30,6 +30,33 @@ function parseXml(xml: string): { name: string; attrs: Record<string, string> }[
   return elements;
 }
 
+describe("checkout-sim run: exercised conditions (sometimes-assertions)", () => {
+  it("a run in which a declared condition never happened is vacuous: exit 1 naming it; --allow-vacuous exits 0", () => {
+    const r = cli("run", "flash-sale", "--faults", "none", "--buyers", "1", "--seeds", "5", "--junit", join(dir, "vacuous.xml"));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("vacuous: flash-sale: concurrent-last-unit never happened in 5 seeds");
+    expect(r.stdout).toContain("All invariants held");
+    const xml = readFileSync(join(dir, "vacuous.xml"), "utf8");
+    expect(xml).toContain('name="exercised: concurrent-last-unit"');
+    expect(xml).toMatch(/<failure message="flash-sale: concurrent-last-unit never happened in 5 seeds"/);
+    const allowed = cli("run", "flash-sale", "--faults", "none", "--buyers", "1", "--seeds", "5", "--allow-vacuous", "--json");
+    expect(allowed.status).toBe(0);
+    const json = JSON.parse(allowed.stdout) as { exercised: Record<string, Record<string, number>>; vacuous: { scenario: string; condition: string }[] };
+    expect(json.exercised["flash-sale"]).toEqual({ "concurrent-last-unit": 0 });
+    expect(json.vacuous).toEqual([{ scenario: "flash-sale", condition: "concurrent-last-unit" }]);
+  });
+
+  it("counts seeds per declared condition when it happened, and replay --json lists what its run exercised", () => {
+    const r = cli("run", "duplicate-checkout-submission", "--seeds", "3", "--json");
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout) as { exercised: Record<string, Record<string, number>>; vacuous: unknown[] };
+    expect(json.exercised["duplicate-checkout-submission"]!["double-submit-in-flight"]).toBeGreaterThan(0);
+    expect(json.vacuous).toEqual([]);
+    const replay = cli("replay", "duplicate-checkout-submission", "--seed", "1", "--json");
+    expect((JSON.parse(replay.stdout) as { exercised: string[] }).exercised).toContain("double-submit-in-flight");
+  });
+});
+
 describe("checkout-sim run", () => {
   it("exits 0 with JSON when every invariant holds", () => {
     const r = cli("run", "flash-sale", "--seeds", "2", "--json");
