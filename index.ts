@@ -24,6 +24,8 @@ export { STRATEGIES } from "./simulator/scheduler.ts";
 export type { StrategyName } from "./simulator/scheduler.ts";
 export { replayCommand, WORKLOAD_FLAGS } from "./simulator/replayCommand.ts";
 export { SCENARIOS, findScenario } from "./scenarios/index.ts";
+export { EXERCISED_CONDITIONS, EXERCISE_NAMES, exercisedBy, findCondition } from "./core/exercised/index.ts";
+export type { ExercisedCondition, ExerciseEntry } from "./core/exercised/index.ts";
 export { checkAll, PROTECTS, INVARIANTS } from "./core/invariants/index.ts";
 export type { World, Verdict, Violation, InvariantName, CheckResult, Validity, Submission, PriceChange, BuyerAnswer, WebhookFact } from "./core/invariants/index.ts";
 export { createMemoryStores } from "./adapters/memory/index.ts";
