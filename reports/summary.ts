@@ -31,6 +31,8 @@ export interface ViolationReport {
   readonly counterexample: readonly string[];
   /** Present for shrunk (first) violations: what the HTML report's timeline and statechart draw. */
   readonly detail?: ViolationDetail;
+  /** For a shrunk violation, how it read before shrinking (what a merge shows when another shard's seed came first). */
+  readonly unshrunk?: { readonly message: string; readonly replay: string };
 }
 
 export interface Cell {
@@ -52,8 +54,12 @@ export interface Summary {
   readonly determinism?: { checked: number; divergences: { scenario: string; seed: number; first: string; second: string }[] };
   /** Per scenario, each condition it declares (`exercises`) -> how many of its seeds hit it. */
   readonly exercised?: Record<string, Record<string, number>>;
-  /** Seeds run per scenario (the denominator of `exercised`). */
+  /** Seeds asked for per scenario (the denominator of `exercised` in an unsharded run). */
   readonly seedsPerScenario?: number;
+  /** Seeds this report actually ran per scenario (a shard runs a slice; a merge sums them). */
+  readonly seedsByScenario?: Record<string, number>;
+  /** Present for one shard of a `--shard I/N` run. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Declared conditions no seed hit: the run proved nothing about those moments. */
@@ -64,7 +70,7 @@ export function vacuous(summary: Summary): { scenario: string; condition: string
 }
 
 /** `flash-sale: concurrent-last-unit never happened in 20 seeds`. */
-export const vacuityLine = (summary: Summary, v: { scenario: string; condition: string }): string => `${v.scenario}: ${v.condition} never happened in ${summary.seedsPerScenario ?? "the"} seeds`;
+export const vacuityLine = (summary: Summary, v: { scenario: string; condition: string }): string => `${v.scenario}: ${v.condition} never happened in ${summary.seedsByScenario?.[v.scenario] ?? summary.seedsPerScenario ?? "the"} seeds`;
 
 /** One cell of the exercised column: conditions hit by some seed / declared, e.g. `2/2`. */
 function exercisedCell(summary: Summary, scenario: string): string {

@@ -184,7 +184,8 @@ export class Buyers {
         return undefined;
       }
       let answered = false;
-      void this.passPaymentPrompts(process, checkoutId, () => answered);
+      // Only cards drawn for 3-D Secure ever prompt a waiting buyer; without them the page need not look.
+      if (w.paymentActionRate > 0) void this.passPaymentPrompts(process, checkoutId, () => answered);
       result = await withTimeout(clock, pending.catch(() => undefined), waitMs);
       answered = true;
       history.add(clock.now(), result ? "ok" : "info", process, "checkout", { checkoutId, ...(result ?? { outcome: "no answer" }) }, op);

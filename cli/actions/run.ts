@@ -20,6 +20,7 @@ interface RunFlags extends CommonRunFlags {
   json?: boolean;
   junit?: string;
   allowVacuous?: boolean;
+  shard?: string;
 }
 
 /** Failures shrunk per scenario x invariant: the first one; shrinking is costly and one suffices. */
@@ -36,6 +37,7 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
   const seeds = parseCount(flags.seeds ?? "20", "--seeds", 1);
   const firstSeed = parseSeed(flags.seed ?? "1", "--seed");
   const common = parseCommon(flags);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   if (flags.out) checkWritableDir(flags.out, "--out");
   if (flags.junit) checkWritableFile(flags.junit, "--junit");
 
@@ -44,10 +46,14 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
   const { violationReport } = await import("../../reports/violation.ts");
   const { replayCommand } = await import("../../simulator/replayCommand.ts");
 
-  const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} }, exercised: {}, seedsPerScenario: seeds };
+  // The scenario x seed grid, in order; a shard runs every N-th cell of it, so N shards cover it exactly once.
+  const grid = scenarios.flatMap((scenario) => Array.from({ length: seeds }, (_, i) => ({ scenario: scenario.name, seed: firstSeed + i })));
+  const mine = new Set(grid.filter((_, i) => shard === undefined || i % shard.count === shard.index - 1).map((g) => `${g.scenario}\u0000${g.seed}`));
+  const seedsByScenario = Object.fromEntries(scenarios.map((s) => [s.name, grid.filter((g) => g.scenario === s.name && mine.has(`${g.scenario}\u0000${g.seed}`)).length]));
+  const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} }, exercised: {}, seedsPerScenario: seeds, seedsByScenario, ...(shard ? { shard } : {}) };
   if (flags.checkDeterminism) Object.assign(summary, { determinism: { checked: 0, divergences: [] } });
-  const progress = new Progress(scenarios.length * seeds, !flags.json);
-  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${common.architecture ?? "split"}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
+  const progress = new Progress(mine.size, !flags.json);
+  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed})${shard ? `, shard ${shard.index}/${shard.count} (${mine.size} runs)` : ""}, architecture ${common.architecture ?? "split"}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
 
   let done = 0;
   for (const scenario of scenarios) {
@@ -61,6 +67,7 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
     summary.exercised![scenario.name] = exercised;
     let failedSeeds = 0;
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+      if (!mine.has(`${scenario.name}\u0000${seed}`)) continue;
       const faults = restrictFaults(scenario, common.faults);
       const options: RunOptions = { ...common, scenario, seed, ...(faults ? { faults } : {}) };
       const result: RunResult = await runScenario(options);
@@ -87,7 +94,7 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
           cell.failed++;
           if (!cell.firstViolation && cell.failed <= SHRINK_PER_CELL) {
             const shrunk = await shrink(options, verdict.invariant, result, { triesMax: SHRINK_TRIES_MAX });
-            const report = violationReport(shrunk.result, verdict.invariant, replayCommand(shrunk.options), shrunk);
+            const report = { ...violationReport(shrunk.result, verdict.invariant, replayCommand(shrunk.options), shrunk), unshrunk: { message: verdict.violations[0]!.message, replay: replayCommand(options) } };
             cell.firstViolation = report;
             summary.violations.push(report);
           } else if (cell.failed > SHRINK_PER_CELL && summary.violations.length < 500) {
@@ -98,10 +105,14 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
       done++;
       progress.tick(done, `${scenario.name} seed ${seed}`);
     }
-    progress.line(`${scenario.name}: ${seeds - failedSeeds}/${seeds} seeds held every invariant`);
+    progress.line(`${scenario.name}: ${seedsByScenario[scenario.name]! - failedSeeds}/${seedsByScenario[scenario.name]} seeds held every invariant`);
   }
   progress.end();
+  writeRunOutputs(summary, flags);
+}
 
+/** Writes what a run (or a merge of shard runs) reports, and sets the exit code: 1 on a violation, a divergence or a vacuous run. */
+export function writeRunOutputs(summary: Summary, flags: { out?: string; junit?: string; json?: boolean; allowVacuous?: boolean }): void {
   const json = {
     runs: summary.runs,
     violations: summary.violations.map((v) => ({
@@ -118,20 +129,22 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
     exercised: summary.exercised,
     vacuous: vacuous(summary),
     ...(summary.determinism ? { determinism: summary.determinism } : {}),
+    ...(summary.shard ? { shard: summary.shard } : {}),
   };
   if (flags.out) {
-    writeAtomic(join(flags.out, "report.json"), JSON.stringify(json, null, 2) + "\n");
+    // `summary` is what `checkout-sim merge` reads to combine shard reports into one.
+    writeAtomic(join(flags.out, "report.json"), JSON.stringify({ ...json, summary }, null, 2) + "\n");
     writeAtomic(join(flags.out, "report.md"), renderMarkdown(summary));
     writeAtomic(join(flags.out, "report.html"), renderHtml(summary));
   }
-  if (flags.junit) writeAtomic(flags.junit, renderJunit(summary, flags.allowVacuous ?? false));
+  if (flags.junit) writeAtomic(flags.junit, renderJunit(summary, (flags.allowVacuous ?? false) || summary.shard !== undefined));
   // A declared condition no seed hit: the green verdicts say nothing about that moment.
   const empty = vacuous(summary);
   if (flags.json) process.stdout.write(JSON.stringify(json, null, 2) + "\n");
   else {
     process.stdout.write(renderTable(summary) + "\n");
     if (summary.violations.length > 0) process.stdout.write(renderViolations(summary) + "\n");
-    for (const v of empty) process.stdout.write(`${flags.allowVacuous ? "allowed: " : "vacuous: "}${vacuityLine(summary, v)}\n`);
+    for (const v of empty) process.stdout.write(`${summary.shard ? "not yet in this shard (judged by merge): " : flags.allowVacuous ? "allowed: " : "vacuous: "}${vacuityLine(summary, v)}\n`);
     const distinct = [...new Set(summary.violations.map((v) => v.invariant))];
     process.stdout.write(
       summary.violations.length === 0
@@ -140,7 +153,8 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
     );
   }
   const diverged = (summary.determinism?.divergences.length ?? 0) > 0;
-  const isVacuous = empty.length > 0 && !flags.allowVacuous;
+  // One shard sees a slice of the seeds: vacuity is judged on the merged report, not per shard.
+  const isVacuous = empty.length > 0 && !flags.allowVacuous && summary.shard === undefined;
   if (isVacuous && flags.json) for (const v of empty) process.stderr.write(`vacuous: ${vacuityLine(summary, v)}\n`);
   process.exitCode = summary.violations.length > 0 || diverged || isVacuous ? EXIT.violation : EXIT.ok;
 }
@@ -157,4 +171,13 @@ function coverageSummary(summary: Summary) {
     stateFaults: summary.coverage.stateFaults,
     invariants: INVARIANTS.length,
   };
+}
+
+/** `--shard I/N`: the I-th (1-based) of N slices of the scenario x seed grid. */
+function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be I/N with 1 <= I <= N, got ${JSON.stringify(value)}`);
+  return { index, count };
 }

@@ -5,10 +5,12 @@ import { defineBench } from "./bench.ts";
 import { defineMachine } from "./machine.ts";
 import { defineLint } from "./lint.ts";
 import { defineCompare } from "./compare.ts";
+import { defineMerge } from "./merge.ts";
 
 export function defineCommands(program: Command): void {
   defineRun(program);
   defineReplay(program);
+  defineMerge(program);
   defineScenarios(program);
   defineCompare(program);
   defineBench(program);
