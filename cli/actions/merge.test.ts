@@ -20,6 +20,19 @@ interface Report {
 }
 const read = (d: string) => JSON.parse(readFileSync(join(d, "report.json"), "utf8")) as Report;
 
+describe("checkout-sim run --workers", () => {
+  it("gives the same JSON with one worker and with two (violations, shrunk counterexamples and all)", () => {
+    const args = ["run", "flash-sale", "duplicate-checkout-submission", "--seeds", "4", "--disable", "checkout-key", "--json"];
+    const one = cli(...args, "--workers", "1");
+    const two = cli(...args, "--workers", "2");
+    expect(one.status).toBe(1);
+    expect(two.status).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect((JSON.parse(one.stdout) as Report).runs).toBe(8);
+    expect(cli("run", "flash-sale", "--workers", "0").status).toBe(2);
+  });
+});
+
 describe("checkout-sim run --shard + merge", () => {
   it("two shards merged equal the unsharded run, violations included", () => {
     const args = ["run", "flash-sale", "duplicate-checkout-submission", "--seeds", "3", "--disable", "reservation", "--buyers", "12"];

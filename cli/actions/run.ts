@@ -11,6 +11,9 @@ import type { LiveFlags } from "./live.ts";
 import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
 import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
 import { join } from "node:path";
+import { availableParallelism } from "node:os";
+import { runJobs } from "../../simulator/workers/pool.ts";
+import type { RunJob } from "../../simulator/workers/digest.ts";
 
 interface RunFlags extends CommonRunFlags {
   seeds?: string;
@@ -21,6 +24,7 @@ interface RunFlags extends CommonRunFlags {
   junit?: string;
   allowVacuous?: boolean;
   shard?: string;
+  workers?: string;
 }
 
 /** Failures shrunk per scenario x invariant: the first one; shrinking is costly and one suffices. */
@@ -38,6 +42,7 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
   const firstSeed = parseSeed(flags.seed ?? "1", "--seed");
   const common = parseCommon(flags);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const workers = flags.workers === undefined ? availableParallelism() : parseCount(flags.workers, "--workers", 1);
   if (flags.out) checkWritableDir(flags.out, "--out");
   if (flags.junit) checkWritableFile(flags.junit, "--junit");
 
@@ -55,7 +60,23 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
   const progress = new Progress(mine.size, !flags.json);
   progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed})${shard ? `, shard ${shard.index}/${shard.count} (${mine.size} runs)` : ""}, architecture ${common.architecture ?? "split"}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
 
-  let done = 0;
+  // Every run of the slice, on the worker threads; the digests come back in grid order, and everything
+  // decided from them (cells, which failure to shrink, the report's order) is decided here, in order.
+  const optionsOf = (scenario: (typeof scenarios)[number], seed: number): RunOptions => {
+    const faults = restrictFaults(scenario, common.faults);
+    return { ...common, scenario, seed, ...(faults ? { faults } : {}) };
+  };
+  const jobs: RunJob[] = [];
+  for (const scenario of scenarios)
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+      if (!mine.has(`${scenario.name}\u0000${seed}`)) continue;
+      const { scenario: _s, seed: _n, ...plain } = optionsOf(scenario, seed);
+      jobs.push({ scenario: scenario.name, seed, options: plain, checkDeterminism: flags.checkDeterminism === true });
+    }
+  const digests = await runJobs(jobs, workers, (d, n) => progress.tick(n, `${d.scenario} seed ${d.seed}`));
+  progress.end();
+
+  let next = 0;
   for (const scenario of scenarios) {
     const cells = new Map<InvariantName, Cell>();
     for (const invariant of scenario.invariants) {
@@ -66,26 +87,27 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
     const exercised: Record<string, number> = Object.fromEntries((scenario.exercises ?? []).map((c) => [c, 0]));
     summary.exercised![scenario.name] = exercised;
     let failedSeeds = 0;
-    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-      if (!mine.has(`${scenario.name}\u0000${seed}`)) continue;
-      const faults = restrictFaults(scenario, common.faults);
-      const options: RunOptions = { ...common, scenario, seed, ...(faults ? { faults } : {}) };
-      const result: RunResult = await runScenario(options);
+    const mineHere = seedsByScenario[scenario.name]!;
+    for (let k = 0; k < mineHere; k++) {
+      const digest = digests[next++]!;
+      const seed = digest.seed;
+      const options = optionsOf(scenario, seed);
       summary.runs++;
-      for (const c of result.exercised) if (c in exercised) exercised[c]!++;
-      merge(summary.coverage.transitions, result.coverage.transitions);
-      merge(summary.coverage.stateFaults, result.coverage.stateFaults);
+      for (const c of digest.exercised) if (c in exercised) exercised[c]!++;
+      merge(summary.coverage.transitions, digest.coverage.transitions);
+      merge(summary.coverage.stateFaults, digest.coverage.stateFaults);
       if (flags.checkDeterminism && summary.determinism) {
-        const again = await runScenario(options);
         summary.determinism.checked++;
-        if (again.traceHash !== result.traceHash) {
-          summary.determinism.divergences.push({ scenario: scenario.name, seed, first: result.traceHash, second: again.traceHash });
-          progress.line(`nondeterminism: ${scenario.name} seed ${seed} gave traces ${result.traceHash} and ${again.traceHash}`);
+        if (digest.againHash !== digest.traceHash) {
+          summary.determinism.divergences.push({ scenario: scenario.name, seed, first: digest.traceHash, second: digest.againHash ?? "" });
+          progress.line(`nondeterminism: ${scenario.name} seed ${seed} gave traces ${digest.traceHash} and ${digest.againHash}`);
+          next += mineHere - k - 1;
           break;
         }
       }
-      if (result.violations.length > 0) failedSeeds++;
-      for (const verdict of result.check.verdicts) {
+      if (digest.violations > 0) failedSeeds++;
+      let failing: RunResult | undefined;
+      for (const verdict of digest.verdicts) {
         const cell = cells.get(verdict.invariant)!;
         cell.runs++;
         if (verdict.valid === true) cell.passed++;
@@ -93,7 +115,9 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
         else {
           cell.failed++;
           if (!cell.firstViolation && cell.failed <= SHRINK_PER_CELL) {
-            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: SHRINK_TRIES_MAX });
+            progress.line(`shrinking ${scenario.name} / ${verdict.invariant} (seed ${seed})`);
+            failing ??= await runScenario(options); // the same run again, in full: shrinking reads its history
+            const shrunk = await shrink(options, verdict.invariant, failing, { triesMax: SHRINK_TRIES_MAX });
             const report = { ...violationReport(shrunk.result, verdict.invariant, replayCommand(shrunk.options), shrunk), unshrunk: { message: verdict.violations[0]!.message, replay: replayCommand(options) } };
             cell.firstViolation = report;
             summary.violations.push(report);
@@ -102,12 +126,9 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
           }
         }
       }
-      done++;
-      progress.tick(done, `${scenario.name} seed ${seed}`);
     }
-    progress.line(`${scenario.name}: ${seedsByScenario[scenario.name]! - failedSeeds}/${seedsByScenario[scenario.name]} seeds held every invariant`);
+    progress.line(`${scenario.name}: ${mineHere - failedSeeds}/${mineHere} seeds held every invariant`);
   }
-  progress.end();
   writeRunOutputs(summary, flags);
 }
 

@@ -42,6 +42,7 @@ export function defineRun(program: Command): void {
     .option("--seeds <n>", "how many seeds per scenario (default: 20; with --live, 1)")
     .option("--seed <s>", "first seed (seeds are s, s+1, ...) (default: 1)")
     .option("--check-determinism", "run every seed twice and stop at the first trace divergence")
+    .option("--workers <n>", "worker threads running seeds in parallel; the results are identical for any n (default: available cores)")
     .option("--shard <i/n>", "run only the i-th of n deterministic slices of the scenario x seed grid (merge the --out reports with `checkout-sim merge`)")
     .option("--out <dir>", "write report.md, report.json and a self-contained report.html into DIR")
     .option("--json", "print the result as JSON instead of the table")
