@@ -19,6 +19,17 @@ export interface SimulatorBenchResult {
   readonly straightCheckoutsPerSecond: number;
   readonly checkoutsPerRun: number;
   readonly stepsPerSecond: number;
+  readonly stepsPerCheckout: number;
+}
+
+export interface SuiteBenchResult {
+  /** Worker threads the suite ran on. */
+  readonly workers: number;
+  /** Wall time of every scenario x `seeds` seeds on all workers. */
+  readonly suiteSeconds: number;
+  /** The same suite on one worker, divided by `suiteSeconds`. */
+  readonly parallelSpeedup: number;
+  readonly suiteSeeds: number;
 }
 
 /** A fault-free workload large enough that per-run setup does not dominate. */
@@ -86,5 +97,29 @@ export async function benchSimulator(options: { timeMs?: number } = {}): Promise
     straightCheckoutsPerSecond: Math.round(straightPerSec),
     checkoutsPerRun,
     stepsPerSecond: Math.round((steps / meanMs(simulated)) * 1000),
+    stepsPerCheckout: Math.round(steps / Math.max(1, checkoutsPerRun)),
   };
+}
+
+/**
+ * Every built-in scenario x `seeds` seeds, as `run` runs them (all checkers, histories recorded), once on
+ * one worker and once on `workers`: the wall time a CI step would take, and what the threads buy.
+ */
+export async function benchSuite(options: { seeds?: number; workers?: number; onProgress?: (line: string) => void } = {}): Promise<SuiteBenchResult> {
+  const { SCENARIOS } = await import("../../scenarios/index.ts");
+  const { runJobs } = await import("../../simulator/workers/pool.ts");
+  const { availableParallelism } = await import("node:os");
+  const seeds = options.seeds ?? 100;
+  const workers = options.workers ?? availableParallelism();
+  const jobs = SCENARIOS.flatMap((s) => Array.from({ length: seeds }, (_, i) => ({ scenario: s.name, seed: i + 1, options: {}, checkDeterminism: false })));
+  const timed = async (n: number) => {
+    const started = performance.now();
+    await runJobs(jobs, n, () => undefined);
+    return (performance.now() - started) / 1000;
+  };
+  options.onProgress?.(`suite: ${jobs.length} runs on ${workers} workers...`);
+  const all = await timed(workers);
+  options.onProgress?.(`suite: the same on 1 worker...`);
+  const one = workers > 1 ? await timed(1) : all;
+  return { workers, suiteSeconds: Math.round(all * 10) / 10, parallelSpeedup: Math.round((one / all) * 100) / 100, suiteSeeds: seeds };
 }
