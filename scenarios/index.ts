@@ -12,6 +12,7 @@ import { flashSale } from "./flashSale.ts";
 import { slowPaymentOutlivesHold } from "./slowPaymentOutlivesHold.ts";
 import { coordinatorCrash } from "./coordinatorCrash.ts";
 import { webhookRacesStorefront } from "./webhookRacesStorefront.ts";
+import { asyncPaymentSettlesLate } from "./asyncPaymentSettlesLate.ts";
 import { swarm } from "./swarm.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -26,6 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
   slowPaymentOutlivesHold,
   coordinatorCrash,
   webhookRacesStorefront,
+  asyncPaymentSettlesLate,
   swarm,
 ];
 

@@ -152,6 +152,7 @@ export class Buyers {
     const waitMs = timing.holdMs * 2;
     const doubleClick = faults.fire("buyer.double-submit", process, checkoutId);
     requestedLines.set(checkoutId, lines);
+    const submitted = lines.map((l) => ({ sku: l.sku as string, quantity: l.quantity }));
     // Decided by hash, not by the PRNG, so a workload without backorders draws exactly as before.
     const acceptsBackorder = w.backorderRate > 0 && hashString(`${seed}:backorder:${checkoutId}`) / 4294967296 < w.backorderRate;
     const tell = (submission: number, result: Answer | undefined) => {
@@ -165,12 +166,12 @@ export class Buyers {
         while (faults.active) await sleep(clock, 1000);
       }
       const request: CheckoutRequest = { checkoutId, buyerId, currency: CURRENCY, lines, submission, ...(acceptsBackorder ? { allowBackorder: true } : {}) };
-      submissions.push({ checkoutId, buyerId, at: clock.now(), submission });
+      submissions.push({ checkoutId, buyerId, at: clock.now(), submission, lines: submitted });
       history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission });
       const pending = this.system.submit(request).then((h) => h.outcome);
       if (doubleClick && submission === 1) {
         const again: CheckoutRequest = { ...request, submission: 2 };
-        submissions.push({ checkoutId, buyerId, at: clock.now(), submission: 2 });
+        submissions.push({ checkoutId, buyerId, at: clock.now(), submission: 2, lines: submitted });
         history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission: 2 });
         void this.system.submit(again).then((h) => h.outcome).catch(() => undefined);
         submission++;
