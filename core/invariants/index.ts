@@ -57,7 +57,7 @@ export function checkAll(world: World, invariants: readonly InvariantName[] = IN
 /** The invariant each mitigation protects: switching the mitigation off must make it fail. */
 export const PROTECTS = {
   reservation: "no-oversell",
-  "payment-key": "no-double-charge",
+  "payment-key": "sold-orders-keep-their-money", // the extra authorization stays on the order, beside the capture: twice its total held
   "checkout-key": "one-order-per-checkout",
   reconciliation: "no-orphan-payment",
   "reservation-expiry": "no-leaked-reservation",
