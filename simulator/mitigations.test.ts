@@ -17,6 +17,8 @@ const cases: readonly { mitigation: Mitigation; scenario: string; seeds: number 
   { mitigation: "outbox", scenario: "duplicate-events-downstream", seeds: 8 },
   { mitigation: "consumer-dedupe", scenario: "duplicate-events-downstream", seeds: 5 },
   { mitigation: "reprice", scenario: "price-change-after-add-to-cart", seeds: 5 },
+  { mitigation: "compensation-check", scenario: "async-payment-settles-late", seeds: 9 },
+  { mitigation: "release-on-failure", scenario: "duplicate-checkout-submission", seeds: 3 },
 ];
 
 describe("each mitigation protects its invariant", () => {
