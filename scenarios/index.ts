@@ -12,6 +12,11 @@ import { flashSale } from "./flashSale.ts";
 import { slowPaymentOutlivesHold } from "./slowPaymentOutlivesHold.ts";
 import { coordinatorCrash } from "./coordinatorCrash.ts";
 import { webhookRacesStorefront } from "./webhookRacesStorefront.ts";
+import { asyncPaymentSettlesLate } from "./asyncPaymentSettlesLate.ts";
+import { webhookStorm } from "./webhookStorm.ts";
+import { editCartWhilePaying } from "./editCartWhilePaying.ts";
+import { twoTabsOneCart } from "./twoTabsOneCart.ts";
+import { startOverAfterError } from "./startOverAfterError.ts";
 import { swarm } from "./swarm.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -26,6 +31,11 @@ export const SCENARIOS: readonly Scenario[] = [
   slowPaymentOutlivesHold,
   coordinatorCrash,
   webhookRacesStorefront,
+  editCartWhilePaying,
+  twoTabsOneCart,
+  startOverAfterError,
+  asyncPaymentSettlesLate,
+  webhookStorm,
   swarm,
 ];
 

@@ -4,9 +4,9 @@ import type { Scenario } from "../simulator/scenario.ts";
 
 export const paymentRetryDoubleCharge: Scenario = {
   name: "payment-retry-double-charge",
-  description: "Lost provider responses and 5xx after processing force retries; still at most one authorization per checkout.",
+  description: "Lost provider responses and 5xx after processing force retries; still one charge taken per checkout, and a confirmed order holds exactly its total.",
   boundary: "Payment to order",
-  invariants: ["no-double-charge", "no-orphan-payment", "liveness"],
+  invariants: ["no-double-charge", "no-orphan-payment", "liveness", "sold-orders-keep-their-money", "answer-matches-ledger"],
   exercises: ["answer-lost-after-effect"],
   workload: { buyers: 20, stockPerSku: 40 },
   faults: { "provider.response-lost": 0.35, "provider.5xx-after": 0.15, "provider.5xx-before": 0.1, "provider.latency": 0.1 },

@@ -27,5 +27,10 @@ export const swarm: Scenario = {
     "clock.jump": 0.05,
     "buyer.double-submit": 0.2,
     "admin.price-change": 0.3,
+    "webhook.concurrent-duplicate": 0.2,
+    "consumer.effect-fails": 0.1,
+    "buyer.edit-during-checkout": 0.2,
+    "buyer.second-tab": 0.1,
+    "buyer.start-over": 0.3,
   },
 };

@@ -39,6 +39,11 @@ export interface PaymentPage {
   confirmAction(chargeId: ProviderRef): boolean;
 }
 
+/** Checkouts one buyer makes at most: a first, a reprice or a start-over, and one more start-over. */
+const ROUNDS_MAX = 3;
+/** A cart edited from another tab changes within this long after the submission. */
+const EDIT_WITHIN_MS = 1500;
+
 /** How often a waiting buyer's page checks for a 3-D Secure prompt, and how long the buyer takes to pass it. */
 const ACTION_POLL_MS = 400;
 const ACTION_THINK_MS = 700;
@@ -115,20 +120,27 @@ export class Buyers {
         return;
       }
       await sleep(clock, r.between(0, 1500)); // the buyer looks at the cart; prices may change meanwhile
-      for (let round = 1; round <= 2; round++) {
+      for (let round = 1; round <= ROUNDS_MAX; round++) {
         const cart = await this.attempt(() => store.cart.get(buyerId));
         if (!cart || cart.lines.length === 0) return;
         const checkoutId = CheckoutId(`c-${n}-${round}`);
         // Leaves at the payment page: submits, is asked to confirm the payment with the bank, and never does.
         const leaves = round === 1 && faults.fire("buyer.abandon", name, checkoutId);
         if (leaves) this.leavesAtPaymentPage.add(checkoutId);
+        // The same cart checked out from a second tab at the same moment, under its own checkout id.
+        if (round === 1 && !leaves && faults.fire("buyer.second-tab", name, checkoutId)) void this.secondTab(name, buyerId, CheckoutId(`${checkoutId}b`), cart.lines);
         const answer = await this.checkout(name, buyerId, checkoutId, cart.lines, leaves);
         if (leaves) return;
         if (answer?.outcome === "confirmed") {
           await this.attempt(() => store.cart.clear(buyerId));
           return;
         }
-        if (answer?.reason !== "price-changed") return;
+        const repriced = answer?.reason === "price-changed" && round < 2;
+        // Starting over after a failure (or after giving up on an answer), as real shoppers do: the
+        // cart is rebuilt at today's prices and checked out under a new id; the first attempt stands
+        // or falls on its own answer.
+        if (!repriced && !(round < ROUNDS_MAX && answer?.reason !== "price-changed" && faults.fire("buyer.start-over", name, checkoutId))) return;
+        if (!repriced) history.add(clock.now(), "note", name, "start-over", { after: checkoutId, answer: answer?.outcome ?? "no-answer" });
         // Reprice: the buyer is shown the new prices, accepts them, and checks out again.
         for (const line of cart.lines) {
           const product = await this.attempt(() => store.catalog.getProduct(line.sku));
@@ -152,6 +164,7 @@ export class Buyers {
     const waitMs = timing.holdMs * 2;
     const doubleClick = faults.fire("buyer.double-submit", process, checkoutId);
     requestedLines.set(checkoutId, lines);
+    const submitted = lines.map((l) => ({ sku: l.sku as string, quantity: l.quantity }));
     // Decided by hash, not by the PRNG, so a workload without backorders draws exactly as before.
     const acceptsBackorder = w.backorderRate > 0 && hashString(`${seed}:backorder:${checkoutId}`) / 4294967296 < w.backorderRate;
     const tell = (submission: number, result: Answer | undefined) => {
@@ -165,13 +178,14 @@ export class Buyers {
         while (faults.active) await sleep(clock, 1000);
       }
       const request: CheckoutRequest = { checkoutId, buyerId, currency: CURRENCY, lines, submission, ...(acceptsBackorder ? { allowBackorder: true } : {}) };
-      submissions.push({ checkoutId, buyerId, at: clock.now(), submission });
+      submissions.push({ checkoutId, buyerId, at: clock.now(), submission, lines: submitted });
       const op = history.newOp();
       history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission }, op);
       const pending = this.system.submit(request).then((h) => h.outcome);
+      if (submission === 1 && !leaves && faults.fire("buyer.edit-during-checkout", process, checkoutId)) void this.editFromAnotherTab(process, buyerId, lines);
       if (doubleClick && submission === 1) {
         const again: CheckoutRequest = { ...request, submission: 2 };
-        submissions.push({ checkoutId, buyerId, at: clock.now(), submission: 2 });
+        submissions.push({ checkoutId, buyerId, at: clock.now(), submission: 2, lines: submitted });
         // The page sends the second click; the buyer reads the answer of the first.
         history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission: 2 }, history.newOp());
         void this.system.submit(again).then((h) => h.outcome).catch(() => undefined);
@@ -192,6 +206,42 @@ export class Buyers {
       tell(submission, result);
     }
     return result;
+  }
+
+  /** The same cart, checked out from a second tab: its own checkout id, its own answer. */
+  private async secondTab(process: string, buyerId: BuyerId, checkoutId: CheckoutId, lines: CheckoutRequest["lines"]): Promise<void> {
+    this.active++;
+    try {
+      this.ctx.history.add(this.ctx.clock.now(), "note", process, "second-tab", { checkoutId });
+      await this.checkout(`${process}:tab`, buyerId, checkoutId, lines, false);
+    } finally {
+      this.active--;
+    }
+  }
+
+  /**
+   * While the checkout runs, the buyer changes the cart in another tab: one more unit of a line, or
+   * a line of another product. The checkout must go on with what was submitted (priced and paid).
+   */
+  private async editFromAnotherTab(process: string, buyerId: BuyerId, lines: CheckoutRequest["lines"]): Promise<void> {
+    const { clock, history, faults } = this.ctx;
+    this.active++;
+    try {
+      const store = this.storefront(`${process}:tab`);
+      await sleep(clock, faults.int(EDIT_WITHIN_MS));
+      const first = lines[0];
+      const other = this.skus.find((s) => !lines.some((l) => l.sku === s));
+      if (faults.int(2) === 0 && first !== undefined) {
+        await this.attempt(() => store.cart.setQuantity(buyerId, first.sku, first.quantity + 1));
+        history.add(clock.now(), "note", process, "edit-cart", { sku: first.sku, quantity: first.quantity + 1 });
+      } else if (other !== undefined) {
+        const product = await this.attempt(() => store.catalog.getProduct(other));
+        if (product) await this.attempt(() => store.cart.addLine(buyerId, { sku: other, quantity: 1, priceSnapshot: product.price, priceVersion: product.priceVersion }));
+        history.add(clock.now(), "note", process, "edit-cart", { sku: other, quantity: 1 });
+      }
+    } finally {
+      this.active--;
+    }
   }
 
   /** While the buyer waits, their page shows any 3-D Secure prompt for this checkout and they pass it. */

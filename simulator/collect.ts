@@ -19,6 +19,8 @@ export interface CollectInput {
   readonly answers: readonly BuyerAnswer[];
   readonly abandoned: readonly string[];
   readonly webhooks: readonly WebhookFact[];
+  /** Reservation key -> when the system's release call released it (as the harness observed). */
+  readonly releasedAt?: Readonly<Record<string, number>>;
   readonly healed: boolean;
   readonly quiescent: boolean;
 }
@@ -36,8 +38,13 @@ export async function collectWorld(input: CollectInput): Promise<World> {
   const orders: Record<string, OrderEvent[]> = {};
   for (const id of await stores.orders.orderIds()) orders[id] = await stores.orders.events(id);
   const published = new Set<string>();
+  const eventBusinessKeys: Record<string, string> = {};
   for (let batch = await stores.events.poll("__checker__", 10_000); batch.length > 0; batch = await stores.events.poll("__checker__", 10_000)) {
-    for (const d of batch) published.add(d.eventId);
+    for (const d of batch) {
+      published.add(d.eventId);
+      const key = businessKey(d.payload);
+      if (key !== undefined) eventBusinessKeys[d.eventId] = key;
+    }
     await stores.events.commitOffset("__checker__", batch[batch.length - 1]!.offset);
   }
   return {
@@ -58,6 +65,8 @@ export async function collectWorld(input: CollectInput): Promise<World> {
     answers: input.answers,
     abandoned: input.abandoned,
     webhooks: input.webhooks,
+    eventBusinessKeys,
+    ...(input.releasedAt !== undefined ? { releasedAt: input.releasedAt } : {}),
     healed: input.healed,
     quiescent: input.quiescent,
   };
@@ -80,4 +89,14 @@ async function allReservations(stores: Stores, checkoutIds: readonly string[]): 
     }
   }
   return reservations;
+}
+
+/** An event's business identity, `${orderId}:${type}`, from a JSON payload that names both. */
+function businessKey(payload: string): string | undefined {
+  try {
+    const p = JSON.parse(payload) as { orderId?: unknown; type?: unknown };
+    return typeof p.orderId === "string" && typeof p.type === "string" ? `${p.orderId}:${p.type}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

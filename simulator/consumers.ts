@@ -1,10 +1,19 @@
 // Downstream consumers of the order events (email, fulfillment): harness processes that read the
 // system's event stream the way a team's own services would, at least once. Their effects are counted
 // per event id so the checkers can tell "never effected" from "effected twice". A delivery may arrive
-// twice (a lost ack, a redelivery): the `stream.duplicate` fault.
+// twice (a lost ack, a redelivery): the `stream.duplicate` fault. An effect may fail (the mail server
+// is down: `consumer.effect-fails`); the consumer then does not commit past that delivery, so it comes again.
 import type { Stores } from "../core/ports/index.ts";
 import type { World } from "../core/invariants/world.ts";
 import { every, HARNESS_PERIOD_MS, type RunContext } from "./runContext.ts";
+
+/** A consumer's effect that failed (the harness's own fault): the delivery is not acknowledged. */
+export class EffectFailed extends Error {
+  constructor(consumer: string, eventId: string) {
+    super(`consumer ${consumer}: effect for event ${eventId} failed`);
+    this.name = "EffectFailed";
+  }
+}
 
 export const CONSUMERS = ["email", "fulfillment"] as const;
 const POLL_BATCH = 50;
@@ -19,7 +28,7 @@ export class Consumers {
   ) {}
 
   start(running: () => boolean): void {
-    const { mitigations, faults } = this.ctx;
+    const { mitigations, faults, history, clock } = this.ctx;
     for (const consumer of CONSUMERS) {
       const counts: Record<string, number> = (this.effects[consumer] = {});
       const name = `consumer:${consumer}`;
@@ -27,11 +36,22 @@ export class Consumers {
       every(this.ctx.clock, HARNESS_PERIOD_MS.consumers, running, async () => {
         const deliveries = await stream.poll(consumer, POLL_BATCH);
         for (const delivery of deliveries) {
-          const effect = () => void (counts[delivery.eventId] = (counts[delivery.eventId] ?? 0) + 1);
           const copies = faults.fire("stream.duplicate", name, delivery.eventId) ? 2 : 1;
           for (let i = 0; i < copies; i++) {
-            if (mitigations["consumer-dedupe"]) await stream.consumeOnce(consumer, delivery.eventId, effect);
-            else effect();
+            // Decided before the call, so the draw does not depend on how the adapter runs the effect.
+            const fails = faults.fire("consumer.effect-fails", name, delivery.eventId);
+            const effect = () => {
+              if (fails) throw new EffectFailed(consumer, delivery.eventId);
+              counts[delivery.eventId] = (counts[delivery.eventId] ?? 0) + 1;
+            };
+            try {
+              if (mitigations["consumer-dedupe"]) await stream.consumeOnce(consumer, delivery.eventId, effect);
+              else effect();
+            } catch (e) {
+              // The offset stays before this delivery: the next poll brings it (and what follows) again.
+              if (e instanceof EffectFailed) history.add(clock.now(), "note", name, "effect-failed", { eventId: delivery.eventId });
+              return;
+            }
           }
           await stream.commitOffset(consumer, delivery.offset);
         }

@@ -179,6 +179,12 @@ export const STORY_PORTS: Readonly<Record<InvariantName, readonly string[]>> = {
   "catalog-price": ["catalog", "orders", "db"],
   "ledger-append-only": ["orders"],
   liveness: ["commands", "inventory", "orders", "provider", "payments", "events", "catalog", "db"],
+  "answer-matches-ledger": ["orders", "provider", "payments", "inventory", "commands", "db"],
+  "sold-orders-keep-their-money": ["orders", "provider", "payments", "db"],
+  "effects-at-least-once": ["events", "orders"],
+  "one-completion-per-order": ["orders", "events", "db"],
+  "prompt-release": ["inventory", "commands", "db"],
+  "webhooks-acknowledged": ["orders", "payments", "provider", "commands"],
 };
 
 /** Slices a run to the steps that tell the story of `invariant`'s first violation. */

@@ -24,6 +24,10 @@ export const FAULT_SITES = [
   "buyer.double-submit", // double click / mobile retry of the same checkout
   "buyer.abandon", // the buyer submits, then leaves at the payment page and never completes it
   "admin.price-change", // a price changes between add-to-cart and checkout
+  "consumer.effect-fails", // a downstream consumer's effect throws (mail server down); the delivery must come again
+  "buyer.edit-during-checkout", // the same buyer changes the cart from another tab while the checkout runs
+  "buyer.second-tab", // the same cart is checked out twice at once, under two checkout ids
+  "buyer.start-over", // after a failure the buyer rebuilds the cart and checks out again under a new id
 ] as const;
 export type FaultSite = (typeof FAULT_SITES)[number];
 

@@ -11,4 +11,6 @@ export const MITIGATION_SCENARIOS: Readonly<Record<Mitigation, { readonly scenar
   outbox: { scenario: "duplicate-events-downstream", seeds: 8 },
   "consumer-dedupe": { scenario: "duplicate-events-downstream", seeds: 5 },
   reprice: { scenario: "price-change-after-add-to-cart", seeds: 5 },
+  "compensation-check": { scenario: "async-payment-settles-late", seeds: 9 },
+  "release-on-failure": { scenario: "duplicate-checkout-submission", seeds: 3 },
 };

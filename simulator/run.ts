@@ -10,6 +10,8 @@ import type { Stores } from "../core/ports/index.ts";
 import type { OrderEvent, OrderLedger } from "../core/ports/orderLedger.ts";
 import { mitigationsWithout, DEFAULT_POLICY, MITIGATIONS, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
 import { checkAll, type BuyerAnswer, type CheckResult, type Submission, type Violation, type World } from "../core/invariants/index.ts";
+import { extraAuthorizationsVoided } from "../core/invariants/noDoubleCharge.ts";
+import type { InventoryStore } from "../core/ports/inventory.ts";
 import { ProviderModel } from "../adapters/provider/model.ts";
 import { VirtualClock } from "./clock.ts";
 import { Faults, type FaultPlan } from "./faults.ts";
@@ -95,6 +97,8 @@ export interface RunResult {
     readonly steps: number;
     readonly virtualMs: number;
     readonly faultsFired: Record<string, number>;
+    /** Authorizations beyond a checkout's first that were voided, never captured: held on the card for a while, no money lost. */
+    readonly extraAuthorizationsVoided: number;
   };
   /** One row per client checkout id, in order of first submission: what `compare` costs out. */
   readonly checkouts: readonly CheckoutFact[];
@@ -169,7 +173,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     monolithConnection?.close();
   };
   const appended: OrderEvent[] = [];
-  const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
+  const releasedAt: Record<string, number> = {};
+  const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended), inventory: observeReleases(raw.inventory, releasedAt, clock) };
   const leavesAtPaymentPage = new Set<string>();
   const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
   const { skus, priceChanges } = await seedWorld(ctx, raw, monolithDb);
@@ -252,6 +257,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       answers: records.answers,
       abandoned: records.abandoned,
       webhooks: webhooks.results(),
+      releasedAt,
       healed: true,
       quiescent: reason === "done",
     });
@@ -286,6 +292,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       steps: scheduler.steps,
       virtualMs: clock.now(),
       faultsFired: sortKeys(Object.fromEntries(faults.fired)),
+      extraAuthorizationsVoided: extraAuthorizationsVoided(world),
     },
     checkouts,
     world,
@@ -303,6 +310,7 @@ export function workloadProvider(seed: number, workload: typeof workloadDefaults
   return new ProviderModel({
     clock,
     merchants: [MERCHANT],
+    processingMs: workload.processingMs,
     declineWhen: (input) => drawn("", input.reference, workload.declineRate),
     pendingWhen: (input) =>
       leavesAtPaymentPage.has(input.reference) || drawn("3ds:", input.reference, workload.paymentActionRate)
@@ -343,6 +351,21 @@ export function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLe
     return result;
   };
   return observed as unknown as OrderLedger;
+}
+
+/**
+ * Records when each hold was first released by the system's own release call (prompt-release judges
+ * the delay between a failure answer and the release). Observes the answer; changes nothing.
+ */
+function observeReleases(inventory: InventoryStore, sink: Record<string, number>, clock: VirtualClock): InventoryStore {
+  const observed: Record<string, unknown> = {};
+  for (const m of methodsOf(inventory)) observed[m] = (inventory as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(inventory);
+  observed["release"] = async (key: Parameters<InventoryStore["release"]>[0]) => {
+    const result = await inventory.release(key);
+    if (result.ok && result.reservation.status === "released" && sink[key] === undefined) sink[key] = clock.now();
+    return result;
+  };
+  return observed as unknown as InventoryStore;
 }
 
 /** The monolith keeps no checkout records; its buyers' submissions and answers stand in for them. */

@@ -29,6 +29,8 @@ export interface WorkloadConstraints {
   readonly paymentActionRate?: number;
   /** Probability that the provider settles a payment later (`processing`), by webhook. Default 0. */
   readonly processingRate?: number;
+  /** How long the provider takes to settle a `processing` payment, ms. Default 3000. */
+  readonly processingMs?: number;
   /** Probability that a checkout agrees to a backorder if stock runs out after acceptance (async-reservation). Default 0. */
   readonly backorderRate?: number;
 }
@@ -79,6 +81,7 @@ export const workloadDefaults: Required<WorkloadConstraints> = {
   backorderRate: 0,
   paymentActionRate: 0,
   processingRate: 0,
+  processingMs: 3000,
 };
 
 export const timingDefaults: Required<TimingConstraints> = {

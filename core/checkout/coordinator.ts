@@ -36,12 +36,19 @@ export interface CheckoutRunOptions {
 
 export interface CheckoutHandle {
   readonly checkoutId: CheckoutId;
-  /** Settles when the checkout ends and its final snapshot is saved. Never settles after `stop()`. */
+  /**
+   * Settles when the checkout ends and its final snapshot is saved (the save is retried; if it never
+   * lands the outcome rejects, unanswered). Never settles after `stop()`.
+   */
   readonly outcome: Promise<CheckoutResult>;
   /** A crash: stops the actor, drops it from memory, persists nothing more. */
   stop(): void;
   send(event: CheckoutEvent): void;
 }
+
+/** The final snapshot is saved before the buyer is answered: tries, and the spacing between them. */
+const FINAL_SAVE_TRIES = 20;
+const FINAL_SAVE_RETRY_MS = 500;
 
 const machines = new Map<ReservationPolicy, CheckoutMachine>();
 /** The unbound machine of a policy, built once. */
@@ -163,10 +170,37 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, policy: ReservationPo
     const done = snapshot.status === "done";
     const output = snapshot.output as CheckoutResult | undefined;
     const status: CommandStatus = done && output !== undefined ? output.outcome : "running";
-    saving = saving.then(saved(status, JSON.stringify(compact(actor.getPersistedSnapshot() as unknown as PersistedCheckout))), ignore).then(ignore, ignore);
+    const json = JSON.stringify(compact(actor.getPersistedSnapshot() as unknown as PersistedCheckout));
     if (done && output !== undefined) {
-      live.delete(checkoutId);
-      void saving.then(() => resolve(output));
+      // The buyer is answered only once the outcome is durable: a lost final save would leave the
+      // record running, and recovery would run the checkout again behind the answer the buyer got.
+      // Until then the actor stays live, so a double click attaches to it rather than re-running.
+      saving = saving.then(() => saveFinal(status, json)).then(
+        () => {
+          if (stopped) return;
+          live.delete(checkoutId);
+          resolve(output);
+        },
+        (e: unknown) => {
+          if (stopped) return;
+          live.delete(checkoutId);
+          reject(e);
+        },
+      );
+      return;
+    }
+    saving = saving.then(saved(status, json), ignore).then(ignore, ignore);
+  };
+
+  const saveFinal = async (status: CommandStatus, json: string): Promise<void> => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        await deps.stores.commands.save(checkoutId, { status, snapshot: json });
+        return;
+      } catch (e) {
+        if (attempt >= FINAL_SAVE_TRIES) throw e; // unanswered: the record still says running, and the janitor resumes it
+        await new Promise<void>((r) => options.clock.setTimeout(() => r(), FINAL_SAVE_RETRY_MS)); // allowed: the run's TimerClock (virtual in simulation)
+      }
     }
   };
 

@@ -22,6 +22,8 @@ export const MITIGATIONS = [
   "consumer-dedupe", // downstream consumers dedupe by event id
   "reprice", // checkout reprices the cart against the catalog
   "outbox", // order events are published through the transactional outbox
+  "compensation-check", // a compensation first reads the order ledger and stops if another attempt confirmed the order
+  "release-on-failure", // a failed checkout releases its hold when it ends, not at expiry
 ] as const;
 export type Mitigation = (typeof MITIGATIONS)[number];
 export type Mitigations = Readonly<Record<Mitigation, boolean>>;

@@ -7,6 +7,7 @@ import { foldOrder } from "../orderLifecycle.ts";
 import type { CheckoutCommand } from "../ports/checkoutCommands.ts";
 import type { OrderEvent } from "../ports/orderLedger.ts";
 import { resumeCheckout, type TimerClock } from "./coordinator.ts";
+import { isPaid } from "./steps/common.ts";
 import { DEFAULT_POLICY, type CheckoutDeps } from "./deps.ts";
 
 /** A periodic job of the system under test. The harness calls `run` every `periodMs` of its clock. */
@@ -20,14 +21,46 @@ export interface SystemJob {
 const RECONCILE_BATCH = 20;
 const RELAY_BATCH = 50;
 
-/** Held reservations past their expiry go back on the shelf. */
+/** A finished checkout's holds are looked at this long after it ended (its own release may have given up). */
+const RECENTLY_FINISHED_MS = 10_000;
+
+/**
+ * Held reservations past their expiry go back on the shelf; and a checkout that ended without an
+ * order whose own compensating release gave up (its retries are few on purpose) has its hold
+ * released now rather than at expiry, so other buyers are not turned away meanwhile.
+ */
 export const expirySweep: SystemJob = {
   name: "expiry",
   periodMs: 1000,
   async run(deps) {
-    if (deps.mitigations["reservation-expiry"]) await deps.stores.inventory.expireDue(deps.clock.now());
+    if (!deps.mitigations["reservation-expiry"]) return;
+    await deps.stores.inventory.expireDue(deps.clock.now());
+    if (deps.mitigations["release-on-failure"] && deps.mitigations.reservation) await releaseFinished(deps);
   },
 };
+
+/** Releases the holds of recently finished checkouts that no live order stands on. */
+async function releaseFinished(deps: CheckoutDeps): Promise<void> {
+  const since = deps.clock.now() - RECENTLY_FINISHED_MS;
+  for (const command of await deps.stores.commands.all()) {
+    if (command.status === "running" || command.status === "confirmed" || command.updatedAt < since) continue;
+    const held = (await deps.stores.inventory.findByCheckout(command.checkoutId)).filter((r) => r.status === "held");
+    if (held.length === 0 || (await hasLiveOrder(deps, command.checkoutId))) continue;
+    // Inventory refuses to release a hold committed meanwhile: a completion that won keeps its stock.
+    for (const r of held) await deps.stores.inventory.release(r.key);
+  }
+}
+
+/**
+ * An order that stands: paid, or backordered. A failed checkout's unconfirmed order is not one (its
+ * cancellation may have given up too); releasing its hold also stops a late webhook from confirming it.
+ */
+async function hasLiveOrder(deps: CheckoutDeps, checkoutId: CheckoutId): Promise<boolean> {
+  const orderId = await deps.stores.orders.findByCheckout(checkoutId);
+  if (orderId === undefined) return false;
+  const state = foldOrder(await deps.stores.orders.events(orderId));
+  return isPaid(state) || (state.backordered && !state.voided && state.status !== "cancelled");
+}
 
 /** The transactional outbox's relay: committed order events reach the stream at least once. */
 export const outboxRelay: SystemJob = {

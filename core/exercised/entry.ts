@@ -96,3 +96,6 @@ export function operations(entries: readonly ExerciseEntry[], f?: (name: string)
   });
   return out;
 }
+
+/** The buyer behind a buyer process, whatever tab it acts from (`buyer:3:tab` -> `buyer:3`). */
+export const buyerOf = (process: string): string => process.split(":").slice(0, 2).join(":");

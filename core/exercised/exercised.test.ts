@@ -180,6 +180,29 @@ describe("exercised conditions", () => {
     expect(holds("order-write-failed-after-payment", build(false))).toBe(false);
   });
 
+  it("cart-edited-during-checkout, two-checkouts-in-flight, started-over-after-failure: the buyer's other tab and second try", () => {
+    const h = history();
+    const call = h.invoke("buyer:1", "checkout", { checkoutId: "c-1-1", submission: 1 });
+    const edit = h.invoke("buyer:1:tab", "cart.addLine", ["b-1", { sku: "sku-1" }]);
+    h.end("ok", edit, "buyer:1:tab", "cart.addLine", {});
+    h.invoke("buyer:1:tab", "checkout", { checkoutId: "c-1-1b", submission: 1 });
+    h.end("ok", call, "buyer:1", "checkout", { checkoutId: "c-1-1", outcome: "rejected" });
+    h.invoke("buyer:1", "checkout", { checkoutId: "c-1-2", submission: 1 });
+    expect(holds("cart-edited-during-checkout", h.entries)).toBe(true);
+    expect(holds("two-checkouts-in-flight", h.entries)).toBe(true);
+    expect(holds("started-over-after-failure", h.entries)).toBe(true);
+    // One checkout at a time, answered confirmed, the cart edited only afterwards: none of the three.
+    const calm = history();
+    const a = calm.invoke("buyer:1", "checkout", { checkoutId: "c-1-1", submission: 1 });
+    calm.end("ok", a, "buyer:1", "checkout", { checkoutId: "c-1-1", outcome: "confirmed" });
+    const later = calm.invoke("buyer:1", "cart.addLine", ["b-1", { sku: "sku-1" }]);
+    calm.end("ok", later, "buyer:1", "cart.addLine", {});
+    calm.invoke("buyer:2", "checkout", { checkoutId: "c-2-1", submission: 1 });
+    expect(holds("cart-edited-during-checkout", calm.entries)).toBe(false);
+    expect(holds("two-checkouts-in-flight", calm.entries)).toBe(false);
+    expect(holds("started-over-after-failure", calm.entries)).toBe(false);
+  });
+
   it("exercisedBy lists only the conditions asked for that held", () => {
     const h = history();
     h.fault("checkout:c-1-1", "store.response-lost", "orders.append");

@@ -12,6 +12,9 @@ import { holdExpiredDuringPayment } from "./holdExpiredDuringPayment.ts";
 import { orderWriteFailedAfterPayment } from "./orderWriteFailedAfterPayment.ts";
 import { priceChangedAfterAdd } from "./priceChangedAfterAdd.ts";
 import { webhookBeforeStorefront } from "./webhookBeforeStorefront.ts";
+import { cartEditedDuringCheckout } from "./cartEditedDuringCheckout.ts";
+import { twoCheckoutsInFlight } from "./twoCheckoutsInFlight.ts";
+import { startedOverAfterFailure } from "./startedOverAfterFailure.ts";
 
 export type { ExerciseEntry, ExercisedCondition } from "./entry.ts";
 
@@ -26,6 +29,9 @@ export const EXERCISED_CONDITIONS = [
   priceChangedAfterAdd,
   duplicateEventDelivered,
   orderWriteFailedAfterPayment,
+  cartEditedDuringCheckout,
+  twoCheckoutsInFlight,
+  startedOverAfterFailure,
 ] as const satisfies readonly ExercisedCondition[];
 
 export type ExerciseName = (typeof EXERCISED_CONDITIONS)[number]["name"];

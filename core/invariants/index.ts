@@ -1,6 +1,8 @@
 // Every checkout invariant as a pure function of the final world; `checkAll` runs the ones asked
 // for and composes their verdicts (false beats unknown beats true).
+import { answerMatchesLedger } from "./answerMatchesLedger.ts";
 import { catalogPrice } from "./catalogPrice.ts";
+import { effectsAtLeastOnce } from "./effectsAtLeastOnce.ts";
 import { effectsOnce } from "./effectsOnce.ts";
 import { eventsPublished } from "./eventsPublished.ts";
 import { ledgerAppendOnly } from "./ledgerAppendOnly.ts";
@@ -9,10 +11,14 @@ import { noDoubleCharge } from "./noDoubleCharge.ts";
 import { noLeakedReservation } from "./noLeakedReservation.ts";
 import { noOrphanPayment } from "./noOrphanPayment.ts";
 import { noOversell } from "./noOversell.ts";
+import { oneCompletionPerOrder } from "./oneCompletionPerOrder.ts";
 import { oneOrderPerCheckout } from "./oneOrderPerCheckout.ts";
 import { orderFacts } from "./orders.ts";
 import { paidOrdersHaveStock } from "./paidOrdersHaveStock.ts";
+import { promptRelease } from "./promptRelease.ts";
+import { soldOrdersKeepTheirMoney } from "./soldOrdersKeepTheirMoney.ts";
 import { combine, INVARIANTS, type InvariantName, type Validity, type Verdict } from "./verdict.ts";
+import { webhooksAcknowledged } from "./webhooksAcknowledged.ts";
 import type { World } from "./world.ts";
 
 export * from "./verdict.ts";
@@ -37,6 +43,12 @@ export function checkAll(world: World, invariants: readonly InvariantName[] = IN
     "catalog-price": () => catalogPrice(world, orders),
     "ledger-append-only": () => ledgerAppendOnly(world),
     liveness: () => liveness(world),
+    "answer-matches-ledger": () => answerMatchesLedger(world, orders),
+    "sold-orders-keep-their-money": () => soldOrdersKeepTheirMoney(world, orders),
+    "effects-at-least-once": () => effectsAtLeastOnce(world),
+    "one-completion-per-order": () => oneCompletionPerOrder(world, orders),
+    "prompt-release": () => promptRelease(world),
+    "webhooks-acknowledged": () => webhooksAcknowledged(world),
   };
   const verdicts = invariants.map((name) => run[name]());
   return { valid: combine(verdicts.map((v) => v.valid)), verdicts };
@@ -45,11 +57,13 @@ export function checkAll(world: World, invariants: readonly InvariantName[] = IN
 /** The invariant each mitigation protects: switching the mitigation off must make it fail. */
 export const PROTECTS = {
   reservation: "no-oversell",
-  "payment-key": "no-double-charge",
+  "payment-key": "sold-orders-keep-their-money", // the extra authorization stays on the order, beside the capture: twice its total held
   "checkout-key": "one-order-per-checkout",
   reconciliation: "no-orphan-payment",
   "reservation-expiry": "no-leaked-reservation",
   outbox: "events-published",
   "consumer-dedupe": "effects-once",
   reprice: "catalog-price",
+  "compensation-check": "sold-orders-keep-their-money",
+  "release-on-failure": "prompt-release",
 } as const satisfies Record<string, InvariantName>;

@@ -6,7 +6,8 @@ import type { OrderEvent } from "../ports/orderLedger.ts";
 import type { ProviderCharge } from "../ports/paymentProvider.ts";
 import type { Reservation } from "../ports/inventory.ts";
 import { checkAll, combine } from "./index.ts";
-import type { World } from "./world.ts";
+import { extraAuthorizationsVoided } from "./noDoubleCharge.ts";
+import type { BuyerAnswer, WebhookFact, World } from "./world.ts";
 import type { InvariantName } from "./verdict.ts";
 
 const usd = (amount: number) => ({ amount, currency: "USD" as const });
@@ -49,6 +50,10 @@ const reservation = (checkoutId: string, status: Reservation["status"], expiresA
   expiresAt,
 });
 
+const answer = (checkoutId: string, told: BuyerAnswer["answer"], at: number, reason?: string): BuyerAnswer => ({ checkoutId, buyerId: "b", submission: 1, at, answer: told, ...(reason !== undefined ? { reason } : {}) });
+
+const webhook = (eventId: string, reference: string, fact: Partial<WebhookFact> = {}): WebhookFact => ({ eventId, type: "charge.authorized", chargeId: `ch-${reference.slice(2)}`, reference, attempts: 1, acknowledged: true, gaveUp: false, ...fact });
+
 /** A healthy world: two confirmed orders of one unit each, two units received. */
 function healthy(): World {
   const orders = { "o-1": order(1), "o-2": order(2) };
@@ -63,13 +68,17 @@ function healthy(): World {
     charges: [charge("ch-1", "c-1"), charge("ch-2", "c-2")],
     commands: ["c-1", "c-2"].map((id) => ({ checkoutId: CheckoutId(id), buyerId: BuyerId("b"), requestHash: "h", request: "{}", status: "confirmed" as const, snapshot: null, createdAt: 0, updatedAt: 0 })),
     published: new Set(Object.values(orders).flat().map((e) => e.eventId as string)),
-    effects: { email: { "o-1:1": 1 } },
+    effects: { email: Object.fromEntries(Object.values(orders).flat().map((e) => [e.eventId as string, 1])) },
     priceChanges: [{ sku: "sku-1", version: 1, price: usd(1000), at: 0 }],
     submissions: [
       { checkoutId: "c-1", buyerId: "b", at: 5, submission: 1 },
       { checkoutId: "c-2", buyerId: "b", at: 5, submission: 1 },
     ],
     outcomes: { "c-1": "confirmed", "c-2": "confirmed" },
+    answers: [answer("c-1", "confirmed", 40), answer("c-2", "confirmed", 40)],
+    webhooks: [webhook("ev-1", "c-1")],
+    eventBusinessKeys: Object.fromEntries(Object.values(orders).flat().map((e) => [e.eventId as string, `${e.orderId}:${e.type}`])),
+    releasedAt: {},
     healed: true,
     quiescent: true,
   };
@@ -93,12 +102,20 @@ describe("invariant checkers", () => {
     expect(store.valid).toBe(false);
   });
 
-  it("no-double-charge catches two successful authorizations for one checkout", () => {
+  it("no-double-charge catches two captures for one checkout and more captured than the total; a voided extra authorization is not a charge", () => {
     const w = healthy();
-    const v = failing({ ...w, charges: [...w.charges, charge("ch-9", "c-1", "voided")] }, "no-double-charge");
-    expect(v.valid).toBe(false);
-    expect(v.violations[0]!.entities["checkout"]).toBe("c-1");
-    expect(failing({ ...w, charges: [...w.charges, charge("ch-9", "c-1", "declined")] }, "no-double-charge").valid).toBe(true);
+    const captured = (id: string, reference: string, amount: number, refunded = 0): ProviderCharge => ({ ...charge(id, reference, "captured", amount), capturedAmount: amount, refundedAmount: refunded });
+    const twice = failing({ ...w, charges: [captured("ch-1", "c-1", 1000), captured("ch-9", "c-1", 1000), w.charges[1]!] }, "no-double-charge");
+    expect(twice.valid).toBe(false);
+    expect(twice.violations[0]!.entities["checkout"]).toBe("c-1");
+    expect(twice.violations.map((v) => v.message)).toEqual(["checkout c-1 was captured 2 times (ch-1, ch-9)", "checkout c-1: 2000 captured (ch-1, ch-9) > order total 1000"]);
+    expect(failing({ ...w, charges: [captured("ch-1", "c-1", 1500), w.charges[1]!] }, "no-double-charge").valid).toBe(false);
+    // A captured charge refunded down to the total takes no more than the total.
+    expect(failing({ ...w, charges: [captured("ch-1", "c-1", 1500, 500), w.charges[1]!] }, "no-double-charge").valid).toBe(true);
+    const extra = { ...w, charges: [...w.charges, charge("ch-9", "c-1", "voided")] };
+    expect(failing(extra, "no-double-charge").valid).toBe(true);
+    expect(extraAuthorizationsVoided(extra)).toBe(1);
+    expect(extraAuthorizationsVoided(w)).toBe(0);
   });
 
   it("one-order-per-checkout catches two orders behind one client checkout id", () => {
@@ -165,7 +182,85 @@ describe("invariant checkers", () => {
     const w = healthy();
     const running = { checkoutId: CheckoutId("c-1"), buyerId: BuyerId("b"), requestHash: "h", request: "{}", status: "running" as const, snapshot: null, createdAt: 0, updatedAt: 0 };
     expect(failing({ ...w, commands: [running, w.commands[1]!] }, "liveness").valid).toBe(false);
-    expect(failing({ ...w, commands: [w.commands[1]!] }, "liveness").valid).toBe(false); // c-1 never recorded
+    const { answers: _, ...withoutAnswers } = w;
+    expect(failing({ ...withoutAnswers, commands: [w.commands[1]!] }, "liveness").valid).toBe(false); // c-1 never recorded (a world without answers)
+  });
+
+  it("answer-matches-ledger catches a buyer told \"rejected\" who has an order and a charge, and one told \"confirmed\" without an order", () => {
+    const w = healthy();
+    const told = failing({ ...w, answers: [answer("c-1", "rejected", 40, "payment-failed"), answer("c-2", "confirmed", 40)] }, "answer-matches-ledger");
+    expect(told.valid).toBe(false);
+    expect(told.violations.map((v) => v.entities["checkout"])).toEqual(["c-1", "c-1"]); // the order, and the money
+    expect(told.violations[1]!.entities["charge"]).toBe("ch-1");
+    // Told "rejected" with the order cancelled and the charge voided: consistent.
+    const cancelled = { ...w, orders: { ...w.orders, "o-1": order(1, { status: "cancelled" }) }, charges: [charge("ch-1", "c-1", "voided"), w.charges[1]!], answers: [answer("c-1", "rejected", 40), answer("c-2", "confirmed", 40)] };
+    expect(failing(cancelled, "answer-matches-ledger").valid).toBe(true);
+    // Told "confirmed" for a checkout that has no order.
+    expect(failing({ ...w, answers: [...w.answers!, answer("c-3", "confirmed", 40)] }, "answer-matches-ledger").violations[0]!.entities["checkout"]).toBe("c-3");
+    // A backorder keeps its order and authorization; an earlier "no-answer" or "rejected" is superseded by the last answer.
+    expect(failing({ ...w, answers: [answer("c-1", "compensated", 40, "backordered"), answer("c-2", "no-answer", 30), answer("c-2", "confirmed", 40)] }, "answer-matches-ledger").valid).toBe(true);
+    // Confirmed, but the order holds other lines than the buyer submitted (the cart edited in another tab).
+    const edited = { ...w, submissions: w.submissions.map((s) => (s.checkoutId === "c-1" ? { ...s, lines: [{ sku: "sku-1", quantity: 2 }] } : s)) };
+    expect(failing(edited, "answer-matches-ledger").violations[0]!.message).toMatch(/holds 1 sku-1, not the 2 sku-1 the buyer submitted/);
+    expect(failing({ ...w, quiescent: false, answers: [answer("c-1", "rejected", 40)] }, "answer-matches-ledger").valid).toBe("unknown");
+  });
+
+  it("sold-orders-keep-their-money catches a confirmed order whose charge was voided, or that holds more or less than its total", () => {
+    const w = healthy();
+    const voidedAtProvider = failing({ ...w, charges: [charge("ch-1", "c-1", "voided"), w.charges[1]!] }, "sold-orders-keep-their-money");
+    expect(voidedAtProvider.valid).toBe(false);
+    expect(voidedAtProvider.violations[0]!.message).toMatch(/confirmed order o-1 \(total 1000\) holds 0/);
+    // A void in the ledger after the confirmation, with no cancellation.
+    const o1 = w.orders["o-1"]!;
+    const voidedInLedger = [...o1, { ...o1[3]!, sequence: 5, eventId: EventId("o-1:5"), type: "PaymentVoided" as const, providerRef: ProviderRef("ch-1") }];
+    const v = failing({ ...w, orders: { ...w.orders, "o-1": voidedInLedger }, charges: [charge("ch-1", "c-1", "voided"), w.charges[1]!] }, "sold-orders-keep-their-money");
+    expect(v.violations.map((x) => x.message)).toEqual(["order o-1 was confirmed, then its charge ch-1 voided without a cancellation", "confirmed order o-1 (total 1000) holds 0 at the provider (ch-1 voided 0)"]);
+    // Captured exactly its total: kept.
+    expect(failing({ ...w, charges: [{ ...charge("ch-1", "c-1", "captured"), capturedAmount: 1000 }, w.charges[1]!] }, "sold-orders-keep-their-money").valid).toBe(true);
+    // Authorized for more than the total.
+    expect(failing({ ...w, charges: [charge("ch-1", "c-1", "authorized", 1500), w.charges[1]!] }, "sold-orders-keep-their-money").valid).toBe(false);
+  });
+
+  it("effects-at-least-once catches an event that reached the stream and was never effected by a consumer", () => {
+    const w = healthy();
+    const email = { ...w.effects["email"]! };
+    delete email["o-2:4"];
+    const v = failing({ ...w, effects: { ...w.effects, email } }, "effects-at-least-once");
+    expect(v.valid).toBe(false);
+    expect(v.violations[0]!.entities).toEqual({ consumer: "email", event: "o-2:4" });
+    expect(failing({ ...w, effects: { ...w.effects, email }, quiescent: false }, "effects-at-least-once").valid).toBe("unknown");
+  });
+
+  it("one-completion-per-order catches one business event effected under several event ids", () => {
+    const w = healthy();
+    const fresh = { ...w, published: new Set([...w.published, "wh-1#1", "wh-1#2"]), eventBusinessKeys: { ...w.eventBusinessKeys, "wh-1#1": "o-1:OrderConfirmed", "wh-1#2": "o-1:OrderConfirmed" }, effects: { email: { ...w.effects["email"]!, "wh-1#1": 1, "wh-1#2": 1 } } };
+    const v = failing(fresh, "one-completion-per-order");
+    expect(v.valid).toBe(false);
+    expect(v.violations[0]!.message).toBe("consumer email effected OrderConfirmed of order o-1 3 times, under event ids o-1:4, wh-1#1, wh-1#2");
+    // Effects repeated under one event id are effects-once's, not this checker's.
+    expect(failing({ ...w, effects: { email: { ...w.effects["email"]!, "o-1:4": 2 } } }, "one-completion-per-order").valid).toBe(true);
+  });
+
+  it("prompt-release catches a failed checkout whose hold was left to the expiry sweep, or released late", () => {
+    const w = healthy();
+    const failed = { ...w, orders: { "o-2": w.orders["o-2"]! }, charges: [w.charges[1]!], answers: [answer("c-1", "rejected", 100, "payment-declined"), answer("c-2", "confirmed", 40)] };
+    const expired = failing({ ...failed, reservations: [reservation("c-1", "expired", 4100), w.reservations[1]!] }, "prompt-release");
+    expect(expired.valid).toBe(false);
+    expect(expired.violations[0]!.message).toMatch(/left to the expiry sweep/);
+    expect(failing({ ...failed, reservations: [reservation("c-1", "released", 4100), w.reservations[1]!], releasedAt: { "c-1:reserve": 150 } }, "prompt-release").valid).toBe(true);
+    expect(failing({ ...failed, reservations: [reservation("c-1", "released", 4100), w.reservations[1]!], releasedAt: { "c-1:reserve": 3000 } }, "prompt-release").violations[0]!.message).toMatch(/released only at t=3000ms/);
+    // A hold that would have lapsed within the bound anyway is no harm.
+    expect(failing({ ...failed, reservations: [reservation("c-1", "expired", 1500), w.reservations[1]!] }, "prompt-release").valid).toBe(true);
+  });
+
+  it("webhooks-acknowledged catches a webhook the provider gave up on", () => {
+    const w = healthy();
+    const v = failing({ ...w, webhooks: [...w.webhooks!, webhook("ev-2", "c-2", { attempts: 8, acknowledged: false, gaveUp: true })] }, "webhooks-acknowledged");
+    expect(v.valid).toBe(false);
+    expect(v.violations[0]!.entities["event"]).toBe("ev-2");
+    const pending = { ...w, webhooks: [webhook("ev-2", "c-2", { attempts: 3, acknowledged: false })] };
+    expect(failing({ ...pending, quiescent: false }, "webhooks-acknowledged").valid).toBe("unknown");
+    expect(failing(pending, "webhooks-acknowledged").valid).toBe(false);
   });
 
   it("verdicts compose: false beats unknown beats true", () => {

@@ -12,6 +12,12 @@ export const INVARIANTS = [
   "catalog-price",
   "ledger-append-only",
   "liveness",
+  "answer-matches-ledger",
+  "sold-orders-keep-their-money",
+  "effects-at-least-once",
+  "one-completion-per-order",
+  "prompt-release",
+  "webhooks-acknowledged",
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 

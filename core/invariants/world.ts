@@ -21,6 +21,8 @@ export interface Submission {
   readonly at: number;
   /** 1 for the first click, 2 for a double click or retry. */
   readonly submission: number;
+  /** What the buyer submitted (the cart as priced on the checkout page); absent in older worlds. */
+  readonly lines?: readonly { readonly sku: string; readonly quantity: number }[];
 }
 
 /** What a buyer was told about a checkout: the storefront's answer, as the harness saw it delivered. */
@@ -81,6 +83,13 @@ export interface World {
   readonly abandoned?: readonly string[];
   /** The provider's webhooks and their deliveries. */
   readonly webhooks?: readonly WebhookFact[];
+  /**
+   * The business identity of each event that reached the stream: event id -> `${orderId}:${type}`,
+   * parsed from the payload (JSON with `orderId` and `type`); events without them are absent.
+   */
+  readonly eventBusinessKeys?: Readonly<Record<string, string>>;
+  /** Reservation key -> virtual ms at which the system's own release call released the hold. */
+  readonly releasedAt?: Readonly<Record<string, number>>;
   /** True when the run reached its liveness phase, faults healed (liveness is judged only then). */
   readonly healed: boolean;
   /** True when every buyer and checkout finished within the liveness phase: the end state is settled. */

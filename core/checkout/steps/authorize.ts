@@ -9,6 +9,7 @@ import type { TransitionContract } from "../contract.ts";
 import type { CheckoutContext, StepResult } from "../context.ts";
 import { ok, result } from "../context.ts";
 import type { CheckoutDeps } from "../deps.ts";
+import { completeCheckout } from "../complete.ts";
 import type { Step } from "./common.ts";
 import { appendOrder, isPaid, legalNext, orderState, providerRefOf, totalOf } from "./common.ts";
 
@@ -63,15 +64,37 @@ export const authorize: Step = async (deps, c) => {
   return authorizationResult(deps, c, r);
 };
 
-/** Compensation: void the authorization, unless the order was confirmed meanwhile. A refused void (captured) goes to refund. */
+/**
+ * Compensation: void the authorization, unless the order was confirmed meanwhile. A refused void
+ * (captured) goes to refund. Inventory is the arbiter between this and a completion: the hold is
+ * released first (a released hold can never be committed, so no completion can confirm the order
+ * behind the void), and a hold found committed means the stock went to this order: the order is
+ * completed instead of voided.
+ */
 export const voidAuthorization: Step = async (deps, c) => {
   const { events, state } = await orderState(deps, c.orderId);
-  if (isPaid(state)) return result("paid", "completed-elsewhere");
+  const checks = deps.mitigations["compensation-check"];
+  if (checks && isPaid(state)) return result("paid", "completed-elsewhere");
   const providerRef = providerRefOf(c, events);
   if (providerRef === null || state.voided) return ok();
+  if (checks && deps.mitigations.reservation && (await holdWentToOrder(deps, c))) {
+    const done = await completeCheckout(deps, { checkoutId: c.checkoutId, orderId: c.orderId, providerRef, amount: totalOf(c) });
+    if (done.status === "confirmed" || done.status === "already-confirmed") return result("paid", "completed-elsewhere");
+  }
   const r = await deps.payments.void({ checkoutId: c.checkoutId, key: keys.void(c.checkoutId), providerRef, amount: totalOf(c) });
   if (r.status === "unknown") throw new Error(`void ${c.checkoutId}: outcome unknown (${r.reason})`);
   if (r.status === "declined") return result("declined", "void-refused");
   await appendOrder(deps, c.orderId, legalNext(state, [{ type: "PaymentVoided", providerRef }]));
   return ok({ providerRef });
 };
+
+/** Secures the hold before a void: releases it if still held; true when it is (or was just found) committed. */
+async function holdWentToOrder(deps: CheckoutDeps, c: CheckoutContext): Promise<boolean> {
+  const key = keys.reserve(c.checkoutId);
+  const hold = await deps.stores.inventory.get(key);
+  if (hold === undefined || hold.status === "released" || hold.status === "expired") return false;
+  if (hold.status === "committed") return true;
+  if (!deps.mitigations["release-on-failure"]) return false; // the naive chain leaves the hold to lapse
+  const r = await deps.stores.inventory.release(key);
+  return !r.ok && r.reason === "wrong-status" && r.status === "committed";
+}

@@ -47,11 +47,17 @@ export const reserve: Step = async (deps, c) => {
   return ok({ reserved: true });
 };
 
-/** Compensation: release the hold, unless the order was confirmed meanwhile (then it is not ours to undo). */
+/**
+ * Compensation: release the hold, unless the order was confirmed meanwhile (then it is not ours to
+ * undo). With `compensation-check` off it neither reads the ledger nor heeds inventory's refusal to
+ * release a committed hold, and the chain goes on to void a paid order's charge. With
+ * `release-on-failure` off the hold is left to lapse at its expiry.
+ */
 export const releaseReservation: Step = async (deps, c) => {
-  if (isPaid((await orderState(deps, c.orderId)).state)) return result("paid", "completed-elsewhere");
-  if (!deps.mitigations.reservation) return ok();
+  const checks = deps.mitigations["compensation-check"];
+  if (checks && isPaid((await orderState(deps, c.orderId)).state)) return result("paid", "completed-elsewhere");
+  if (!deps.mitigations.reservation || !deps.mitigations["release-on-failure"]) return ok();
   const r = await deps.stores.inventory.release(keys.reserve(c.checkoutId));
-  if (!r.ok && r.reason === "wrong-status" && r.status === "committed") return result("paid", "completed-elsewhere");
+  if (checks && !r.ok && r.reason === "wrong-status" && r.status === "committed") return result("paid", "completed-elsewhere");
   return ok({ reserved: false });
 };
