@@ -5,7 +5,9 @@
 import { IdempotencyKey, keys, type CheckoutId } from "../ids.ts";
 import { foldOrder } from "../orderLifecycle.ts";
 import type { CheckoutCommand } from "../ports/checkoutCommands.ts";
-import type { OrderEvent } from "../ports/orderLedger.ts";
+import type { OrderEvent, OrderEventBody } from "../ports/orderLedger.ts";
+import type { PaymentRecord } from "../ports/paymentLedger.ts";
+import { appendOrder, legalNext, orderState } from "./steps/common.ts";
 import { resumeCheckout, type TimerClock } from "./coordinator.ts";
 import { DEFAULT_POLICY, type CheckoutDeps } from "./deps.ts";
 
@@ -42,8 +44,10 @@ export const outboxRelay: SystemJob = {
 };
 
 /**
- * Reconciliation: payment rows whose outcome is unknown are settled by key at the provider, and money
- * a finished checkout holds outside its live order (an orphan authorization) is voided.
+ * Reconciliation: payment rows whose outcome is unknown are settled by key at the provider, captures
+ * and refunds the payment ledger holds as done reach the order ledger too (a capture whose answer was
+ * lost ends the checkout before its PaymentCaptured is written), and money a finished checkout holds
+ * outside its live order (an orphan authorization) is voided.
  */
 export const reconciliation: SystemJob = {
   name: "reconcile",
@@ -51,12 +55,49 @@ export const reconciliation: SystemJob = {
   async run(deps) {
     if (!deps.mitigations.reconciliation) return;
     for (const row of await deps.stores.payments.needingReconciliation(RECONCILE_BATCH)) await deps.payments.reconcile(row.key);
+    await recordSettledPayments(deps);
     if (deps.payments.chargesFor === undefined) return;
     for (const command of await deps.stores.commands.all()) {
       if (command.status !== "running") await voidOrphans(deps, command);
     }
   },
 };
+
+/**
+ * Payment keys whose outcome the order ledger is known to hold, per running process (memory only: a
+ * restarted process looks at every row once again, so a crash between the payment ledger's record
+ * and the order append loses nothing).
+ */
+const recordedByProcess = new WeakMap<object, Set<string>>();
+
+/**
+ * Brings the order ledger level with the payment ledger: each succeeded capture or refund of an order
+ * gets its PaymentCaptured (+ FulfillmentReleased) or RefundIssued, under the same derived event ids
+ * the checkout's own steps use, so whichever writes first, the ledger holds it once.
+ */
+async function recordSettledPayments(deps: CheckoutDeps): Promise<void> {
+  const node = deps.node ?? deps;
+  const recorded = recordedByProcess.get(node) ?? new Set<string>();
+  recordedByProcess.set(node, recorded);
+  for (const row of await deps.stores.payments.all()) {
+    if (recorded.has(row.key)) continue;
+    const done = settledOrderEvents(row);
+    if (done === "never") recorded.add(row.key);
+    if (typeof done === "string" || row.orderId === null) continue;
+    const { state } = await orderState(deps, row.orderId);
+    if (state.status !== "none") await appendOrder(deps, row.orderId, legalNext(state, done));
+    recorded.add(row.key);
+  }
+}
+
+/** What a payment row, once settled, says the order ledger must hold. */
+function settledOrderEvents(row: PaymentRecord): OrderEventBody[] | "never" | "not-yet" {
+  if ((row.operation !== "capture" && row.operation !== "refund") || row.orderId === null) return "never";
+  if (row.status !== "succeeded" || row.providerRef === null) return "not-yet";
+  return row.operation === "capture"
+    ? [{ type: "PaymentCaptured", providerRef: row.providerRef, amount: row.amount }, { type: "FulfillmentReleased" }]
+    : [{ type: "RefundIssued", providerRef: row.providerRef, amount: row.amount }];
+}
 
 /** Voids the authorized charges of a finished checkout that its live order does not stand on. */
 async function voidOrphans(deps: CheckoutDeps, command: CheckoutCommand): Promise<void> {
