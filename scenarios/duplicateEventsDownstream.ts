@@ -6,7 +6,11 @@ export const duplicateEventsDownstream: Scenario = {
   name: "duplicate-events-downstream",
   description: "The stream redelivers events and relays crash mid-batch; each email/fulfillment effect happens once per event.",
   boundary: "Events to downstream systems",
-  invariants: ["effects-once", "events-published", "ledger-append-only", "liveness"],
+  invariants: [
+    "effects-once", "events-published", "ledger-append-only", "liveness",
+    // conservation laws (issue 18)
+    "stock-conserved", "money-reconciles", "events-are-facts",
+  ],
   workload: { buyers: 20, stockPerSku: 40 },
   faults: { "stream.duplicate": 0.4, "store.response-lost": 0.05, "store.request-lost": 0.08, "coordinator.crash": 0.1 },
 };

@@ -12,6 +12,10 @@ import { noOversell } from "./noOversell.ts";
 import { oneOrderPerCheckout } from "./oneOrderPerCheckout.ts";
 import { orderFacts } from "./orders.ts";
 import { paidOrdersHaveStock } from "./paidOrdersHaveStock.ts";
+// conservation laws (issue 18)
+import { eventsAreFacts } from "./eventsAreFacts.ts";
+import { moneyReconciles } from "./moneyReconciles.ts";
+import { stockConserved } from "./stockConserved.ts";
 import { combine, INVARIANTS, type InvariantName, type Validity, type Verdict } from "./verdict.ts";
 import type { World } from "./world.ts";
 
@@ -37,6 +41,10 @@ export function checkAll(world: World, invariants: readonly InvariantName[] = IN
     "catalog-price": () => catalogPrice(world, orders),
     "ledger-append-only": () => ledgerAppendOnly(world),
     liveness: () => liveness(world),
+    // conservation laws (issue 18)
+    "stock-conserved": () => stockConserved(world, orders),
+    "money-reconciles": () => moneyReconciles(world),
+    "events-are-facts": () => eventsAreFacts(world),
   };
   const verdicts = invariants.map((name) => run[name]());
   return { valid: combine(verdicts.map((v) => v.valid)), verdicts };

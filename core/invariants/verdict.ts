@@ -12,6 +12,10 @@ export const INVARIANTS = [
   "catalog-price",
   "ledger-append-only",
   "liveness",
+  // conservation laws (issue 18): every unit, cent and event accounted for
+  "stock-conserved",
+  "money-reconciles",
+  "events-are-facts",
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
