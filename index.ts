@@ -19,6 +19,9 @@ export { replayCommand } from "./simulator/replayCommand.ts";
 export { SCENARIOS, findScenario } from "./scenarios/index.ts";
 export { checkAll, PROTECTS, INVARIANTS } from "./core/invariants/index.ts";
 export type { World, Verdict, Violation, InvariantName, CheckResult, Validity, Submission, PriceChange } from "./core/invariants/index.ts";
+// conservation laws (issue 18): reading a stream payload's business identity
+export { factKey, factOf } from "./core/invariants/index.ts";
+export type { FactIdentity, StreamFact } from "./core/invariants/index.ts";
 export { createMemoryStores } from "./adapters/memory/index.ts";
 export { createSqliteStores } from "./adapters/sqlite/index.ts";
 export * from "./core/index.ts";
