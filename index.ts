@@ -28,6 +28,9 @@ export { EXERCISED_CONDITIONS, EXERCISE_NAMES, exercisedBy, findCondition } from
 export type { ExercisedCondition, ExerciseEntry } from "./core/exercised/index.ts";
 export { checkAll, PROTECTS, INVARIANTS } from "./core/invariants/index.ts";
 export type { World, Verdict, Violation, InvariantName, CheckResult, Validity, Submission, PriceChange, BuyerAnswer, WebhookFact } from "./core/invariants/index.ts";
+// conservation laws (issue 18): reading a stream payload's business identity
+export { factKey, factOf } from "./core/invariants/index.ts";
+export type { FactIdentity, StreamFact } from "./core/invariants/index.ts";
 export { createMemoryStores } from "./adapters/memory/index.ts";
 export { createSqliteStores } from "./adapters/sqlite/index.ts";
 export * from "./core/index.ts";

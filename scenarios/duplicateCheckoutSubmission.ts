@@ -6,7 +6,11 @@ export const duplicateCheckoutSubmission: Scenario = {
   name: "duplicate-checkout-submission",
   description: "Double clicks and client retries resubmit the same checkout; exactly one order per checkout id.",
   boundary: "Cart to order",
-  invariants: ["one-order-per-checkout", "no-double-charge", "no-oversell", "liveness", "answer-matches-ledger", "sold-orders-keep-their-money", "prompt-release"],
+  invariants: [
+    "one-order-per-checkout", "no-double-charge", "no-oversell", "liveness", "answer-matches-ledger", "sold-orders-keep-their-money", "prompt-release",
+    // conservation laws (issue 18)
+    "stock-conserved", "money-reconciles", "events-are-facts",
+  ],
   exercises: ["double-submit-in-flight"],
   workload: { buyers: 20, stockPerSku: 40 },
   faults: { "buyer.double-submit": 0.6, "store.response-lost": 0.03, "store.latency": 0.1 },

@@ -5,7 +5,11 @@ import type { Scenario } from "../simulator/scenario.ts";
 export const flashSale: Scenario = {
   name: "flash-sale",
   description: "Many concurrent buyers on one hot SKU with little stock; never sell more than was received.",
-  invariants: ["no-oversell", "paid-orders-have-stock", "no-double-charge", "one-order-per-checkout", "liveness", "answer-matches-ledger", "prompt-release"],
+  invariants: [
+    "no-oversell", "paid-orders-have-stock", "no-double-charge", "one-order-per-checkout", "liveness", "answer-matches-ledger", "prompt-release",
+    // conservation laws (issue 18)
+    "stock-conserved", "money-reconciles", "events-are-facts",
+  ],
   exercises: ["concurrent-last-unit"],
   workload: { buyers: 50, skus: 3, hotSkus: 1, stockPerSku: 6, arrivalWindowMs: 1500, abandonRate: 0 },
   faults: { "store.latency": 0.1 },

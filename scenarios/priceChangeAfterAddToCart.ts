@@ -6,7 +6,11 @@ export const priceChangeAfterAddToCart: Scenario = {
   name: "price-change-after-add-to-cart",
   description: "Prices change between add-to-cart and checkout; orders must carry checkout-time catalog prices.",
   boundary: "Catalog to cart",
-  invariants: ["catalog-price", "one-order-per-checkout", "no-oversell", "liveness"],
+  invariants: [
+    "catalog-price", "one-order-per-checkout", "no-oversell", "liveness",
+    // conservation laws (issue 18)
+    "stock-conserved", "money-reconciles", "events-are-facts",
+  ],
   exercises: ["price-changed-after-add"],
   workload: { buyers: 24, hotSkus: 2, stockPerSku: 30 },
   faults: { "admin.price-change": 0.9, "store.latency": 0.05 },

@@ -5,7 +5,11 @@ import type { Scenario } from "../simulator/scenario.ts";
 export const slowPaymentOutlivesHold: Scenario = {
   name: "slow-payment-outlives-hold",
   description: "Provider latency longer than the reservation hold, with clock jumps; no oversell, no orphan charge.",
-  invariants: ["no-oversell", "paid-orders-have-stock", "no-orphan-payment", "no-double-charge", "liveness"],
+  invariants: [
+    "no-oversell", "paid-orders-have-stock", "no-orphan-payment", "no-double-charge", "liveness",
+    // conservation laws (issue 18)
+    "stock-conserved", "money-reconciles", "events-are-facts",
+  ],
   exercises: ["hold-expired-during-payment"],
   workload: { buyers: 30, hotSkus: 1, stockPerSku: 8 },
   faults: { "provider.latency": 0.5, "clock.jump": 0.2 },

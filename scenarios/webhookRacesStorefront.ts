@@ -5,7 +5,11 @@ import type { Scenario } from "../simulator/scenario.ts";
 export const webhookRacesStorefront: Scenario = {
   name: "webhook-races-storefront",
   description: "Webhooks arrive duplicated, late and reordered while the storefront completes the same checkout.",
-  invariants: ["one-order-per-checkout", "no-double-charge", "no-orphan-payment", "ledger-append-only", "liveness", "answer-matches-ledger", "sold-orders-keep-their-money", "webhooks-acknowledged", "one-completion-per-order", "prompt-release"],
+  invariants: [
+    "one-order-per-checkout", "no-double-charge", "no-orphan-payment", "ledger-append-only", "liveness", "answer-matches-ledger", "sold-orders-keep-their-money", "webhooks-acknowledged", "one-completion-per-order", "prompt-release",
+    // conservation laws (issue 18)
+    "stock-conserved", "money-reconciles", "events-are-facts",
+  ],
   exercises: ["webhook-before-storefront", "duplicate-webhook-in-flight"],
   workload: { buyers: 20, stockPerSku: 40 },
   faults: { "webhook.duplicate": 0.5, "webhook.concurrent-duplicate": 0.3, "webhook.reorder": 0.5, "webhook.delay": 0.3, "provider.response-lost": 0.2 },

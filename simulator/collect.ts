@@ -2,8 +2,8 @@
 // checkers judge the truth, not what some process believed.
 import type { Stores } from "../core/ports/index.ts";
 import type { OrderEvent } from "../core/ports/orderLedger.ts";
-import type { Reservation } from "../core/ports/inventory.ts";
-import type { BuyerAnswer, PriceChange, Submission, WebhookFact, World } from "../core/invariants/world.ts";
+import type { Reservation, StockMovement } from "../core/ports/inventory.ts";
+import { factOf, type BuyerAnswer, type PriceChange, type StreamFact, type Submission, type WebhookFact, type World } from "../core/invariants/world.ts";
 import type { CheckoutId } from "../core/ids.ts";
 import type { ProviderModel } from "../adapters/provider/model.ts";
 
@@ -15,6 +15,8 @@ export interface CollectInput {
   readonly priceChanges: readonly PriceChange[];
   readonly submissions: readonly Submission[];
   readonly effects: World["effects"];
+  /** Consumer effects per business identity; absent for harnesses that do not count them. */
+  readonly factEffects?: World["factEffects"];
   readonly outcomes: World["outcomes"];
   readonly answers: readonly BuyerAnswer[];
   readonly abandoned: readonly string[];
@@ -29,8 +31,10 @@ export async function collectWorld(input: CollectInput): Promise<World> {
   const { stores } = input;
   const levels = await stores.inventory.levels();
   const received: Record<string, number> = {};
+  const movements: StockMovement[] = [];
   for (const l of levels) {
     const moves = await stores.inventory.movements(l.sku, l.location);
+    movements.push(...moves);
     received[`${l.sku}@${l.location}`] = moves.filter((m) => m.kind !== "shipment").reduce((n, m) => n + m.delta, 0);
   }
   const commands = await stores.commands.all();
@@ -39,11 +43,14 @@ export async function collectWorld(input: CollectInput): Promise<World> {
   for (const id of await stores.orders.orderIds()) orders[id] = await stores.orders.events(id);
   const published = new Set<string>();
   const eventBusinessKeys: Record<string, string> = {};
+  const stream: StreamFact[] = [];
   for (let batch = await stores.events.poll("__checker__", 10_000); batch.length > 0; batch = await stores.events.poll("__checker__", 10_000)) {
     for (const d of batch) {
       published.add(d.eventId);
       const key = businessKey(d.payload);
       if (key !== undefined) eventBusinessKeys[d.eventId] = key;
+      const fact = factOf(d.payload);
+      stream.push({ messageId: d.eventId, offset: d.offset, topic: d.topic, ...(fact === undefined ? {} : { fact }) });
     }
     await stores.events.commitOffset("__checker__", batch[batch.length - 1]!.offset);
   }
@@ -67,6 +74,9 @@ export async function collectWorld(input: CollectInput): Promise<World> {
     webhooks: input.webhooks,
     eventBusinessKeys,
     ...(input.releasedAt !== undefined ? { releasedAt: input.releasedAt } : {}),
+    movements,
+    stream,
+    ...(input.factEffects === undefined ? {} : { factEffects: input.factEffects }),
     healed: input.healed,
     quiescent: input.quiescent,
   };

@@ -185,6 +185,9 @@ export const STORY_PORTS: Readonly<Record<InvariantName, readonly string[]>> = {
   "one-completion-per-order": ["orders", "events", "db"],
   "prompt-release": ["inventory", "commands", "db"],
   "webhooks-acknowledged": ["orders", "payments", "provider", "commands"],
+  "stock-conserved": ["inventory", "orders", "db"],
+  "money-reconciles": ["provider", "payments", "orders", "db"],
+  "events-are-facts": ["orders", "events"],
 };
 
 /** Slices a run to the steps that tell the story of `invariant`'s first violation. */

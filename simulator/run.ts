@@ -253,6 +253,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       priceChanges,
       submissions: records.submissions,
       effects: consumers.results(),
+      factEffects: consumers.factResults(),
       outcomes: system.outcomes,
       answers: records.answers,
       abandoned: records.abandoned,

@@ -70,6 +70,24 @@ export function inventoryContract(name: string, make: MakeInventory): void {
         expect(await inv.movements(Sku("mug"), WH)).toHaveLength(1);
       });
 
+      it("ties a movement to the checkout it belongs to (a shipment, a cancellation restock) and keeps the tie through replays", async () => {
+        const { inv, receive, lvl } = await fresh();
+        await receive("mug", 10);
+        const shipped = await inv.recordMovement({ id: "ship-1", sku: Sku("mug"), location: WH, kind: "shipment", delta: -2, checkoutId: CheckoutId("co-1") });
+        const restocked = await inv.recordMovement({ id: "restock-1", sku: Sku("mug"), location: WH, kind: "adjustment", delta: 2, checkoutId: CheckoutId("co-1") });
+        expect(shipped).toMatchObject({ kind: "shipment", delta: -2, checkoutId: "co-1" });
+        expect(restocked).toMatchObject({ kind: "adjustment", delta: 2, checkoutId: "co-1" });
+        const listed = await inv.movements(Sku("mug"), WH);
+        expect(listed.map((m) => [m.id, m.checkoutId ?? null])).toEqual([["rcv-1", null], ["ship-1", "co-1"], ["restock-1", "co-1"]]);
+        expect(listed[0]).not.toHaveProperty("checkoutId");
+        expect(await inv.recordMovement({ id: "restock-1", sku: Sku("mug"), location: WH, kind: "adjustment", delta: 2, checkoutId: CheckoutId("co-1") })).toEqual(restocked);
+        await expectError("IdempotencyConflict", () => inv.recordMovement({ id: "restock-1", sku: Sku("mug"), location: WH, kind: "adjustment", delta: 2, checkoutId: CheckoutId("co-2") }));
+        await expectError("IdempotencyConflict", () => inv.recordMovement({ id: "restock-1", sku: Sku("mug"), location: WH, kind: "adjustment", delta: 2 }));
+        await expectError("InvalidInput", () => inv.recordMovement({ id: "restock-2", sku: Sku("mug"), location: WH, kind: "adjustment", delta: 2, checkoutId: CheckoutId("") }));
+        expect(await lvl("mug")).toEqual({ onHand: 10, held: 0, committed: 0 });
+        expect(await inv.movements(Sku("mug"), WH)).toHaveLength(3);
+      });
+
       it("refuses a movement that would leave on-hand below what is held or committed, and writes nothing", async () => {
         const { inv, receive, lvl } = await fresh();
         await receive("mug", 5);

@@ -7,7 +7,7 @@ import { IdempotencyConflict } from "../../core/errors.ts";
 import { CheckoutId, IdempotencyKey, MerchantId, OrderId, keys } from "../../core/ids.ts";
 import { money } from "../../core/money.ts";
 import type { PaymentLedger } from "../../core/ports/paymentLedger.ts";
-import type { PaymentProvider } from "../../core/ports/paymentProvider.ts";
+import type { PaymentProvider, ProviderCharge } from "../../core/ports/paymentProvider.ts";
 import { MemoryPaymentLedger } from "../memory/paymentLedger.ts";
 import type { Fault, FaultKind } from "../provider/faults.ts";
 import { FaultyProvider } from "../provider/faults.ts";
@@ -170,6 +170,93 @@ describe("LedgerPaymentService", () => {
     expect((await service.reconcile(authCommand.key)).status).toBe("succeeded");
     expect(calls).toEqual(["authorize"]);
     await expect(service.reconcile(IdempotencyKey("never-sent"))).rejects.toMatchObject({ _tag: "NotFound" });
+  });
+});
+
+/** The provider's answer to a search under a 5xx, as the simulator's harness delivers it: an error object, not a list. */
+const SEARCH_5XX = { status: 503, body: { error: { type: "api_error", message: "service unavailable" } }, replayed: false };
+
+/** A provider whose searches answer SEARCH_5XX while `failing` is set; everything else goes to `inner`. */
+function failingSearches(inner: PaymentProvider) {
+  const state = { failing: true };
+  const provider = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== "function") return value;
+      if ((prop === "searchByKey" || prop === "searchByReference") && state.failing) return async () => SEARCH_5XX as unknown as ProviderCharge[];
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+  return { provider, state };
+}
+
+describe("LedgerPaymentService reconciliation when the provider's search fails (regression, issue 18)", () => {
+  // Under provider 5xx faults a search answered an error object, which was read as "no charge found":
+  // an authorization that existed was recorded failed/not-found and the buyer rejected while the money
+  // was held. A failed lookup must be `unknown` and leave the row for the next reconciliation round.
+  it("searchByKey answering a 5xx error body gives unknown, never not-found; the row stays needing reconciliation", async () => {
+    const clock = new ManualClock(0);
+    const model = new ProviderModel({ clock, merchants: [M] });
+    const lost = new FaultyProvider({ model, timeoutMs: 1000, decide: (op) => (op === "authorize" ? { kind: "response-lost" } : null) });
+    const { provider, state } = failingSearches(lost);
+    const ledger = new MemoryPaymentLedger({ clock });
+    const service = new LedgerPaymentService({ ledger, provider, merchantId: M, clock });
+    expect((await service.authorize(authCommand)).status).toBe("unknown");
+    expect(model.charges()).toHaveLength(1); // the charge exists: only its answer was lost
+
+    const during = await service.reconcile(authCommand.key);
+    expect(during.status).toBe("unknown");
+    expect(await ledger.get(M, authCommand.key)).toMatchObject({ status: "unknown", reconciliation: "needed", providerRef: null });
+    expect((await ledger.needingReconciliation(10)).map((r) => r.key)).toEqual([authCommand.key]);
+
+    state.failing = false;
+    expect(await service.reconcile(authCommand.key)).toEqual({ status: "succeeded", providerRef: model.charges()[0]?.id, amount });
+    expect(await ledger.needingReconciliation(10)).toHaveLength(0);
+  });
+
+  it("searchByReference answering a 5xx error body throws from chargesFor and leaves a capture unknown, never not-found", async () => {
+    const clock = new ManualClock(0);
+    const model = new ProviderModel({ clock, merchants: [M] });
+    const lost = new FaultyProvider({ model, timeoutMs: 1000, decide: (op) => (op === "authorize" ? { kind: "response-lost" } : null) });
+    const { provider, state } = failingSearches(lost);
+    const ledger = new MemoryPaymentLedger({ clock });
+    const service = new LedgerPaymentService({ ledger, provider, merchantId: M, clock });
+    await service.authorize(authCommand); // row unknown: capture reconciliation must find the charge by reference
+    await expect(service.chargesFor(checkoutId)).rejects.toMatchObject({ status: 503 });
+
+    const captureKey = keys.capture(orderId);
+    await ledger.begin({ merchantId: M, key: captureKey, operation: "capture", requestHash: "h", amount, checkoutId, orderId });
+    expect((await service.reconcile(captureKey)).status).toBe("unknown");
+    expect(await ledger.get(M, captureKey)).toMatchObject({ status: "unknown", reconciliation: "needed" });
+
+    state.failing = false;
+    expect((await service.chargesFor(checkoutId)).map((c) => c.id)).toEqual([model.charges()[0]?.id]);
+    expect((await service.reconcile(captureKey)).status).toBe("declined"); // found, and not captured: the capture never ran
+  });
+
+  it("a stale not-found never overwrites a success another attempt recorded meanwhile (found by money-reconciles, swarm seed 34)", async () => {
+    const clock = new ManualClock(0);
+    const model = new ProviderModel({ clock, merchants: [M] });
+    const ledger = new MemoryPaymentLedger({ clock });
+    // The search runs before the resent request lands; the resend's success is recorded before the reconcile writes.
+    const stale = new Proxy(model as PaymentProvider, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== "searchByKey") return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        return async () => {
+          const r = await model.authorize(M, authCommand.key, { amount, reference: checkoutId });
+          const charge = r.body as ProviderCharge;
+          await ledger.record(M, authCommand.key, { status: "succeeded", providerRef: charge.id, response: JSON.stringify(charge) });
+          return [];
+        };
+      },
+    });
+    const service = new LedgerPaymentService({ ledger, provider: stale, merchantId: M, clock });
+    await ledger.begin({ merchantId: M, key: authCommand.key, operation: "authorize", requestHash: "h", amount, checkoutId, orderId: null });
+    await ledger.record(M, authCommand.key, { status: "unknown", reconciliation: "needed" });
+    const truth = await service.reconcile(authCommand.key);
+    expect(truth).toMatchObject({ status: "succeeded", providerRef: model.charges()[0]?.id });
+    expect(await ledger.get(M, authCommand.key)).toMatchObject({ status: "succeeded", providerRef: model.charges()[0]?.id });
   });
 });
 

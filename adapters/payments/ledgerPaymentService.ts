@@ -148,6 +148,12 @@ export class LedgerPaymentService implements PaymentService {
       return this.recordUnknown(row.key, `reconciliation could not reach the provider: ${(e as Error).message}`);
     }
     if (truth.status === "pending") return this.recordPending(row.key, truth.charge);
+    if (truth.status === "failed") {
+      // "Not found" describes the provider as it was when asked: an attempt under the same key may have
+      // succeeded and recorded it since (a resend, a late answer). A success is never overwritten by it.
+      const current = await this.ledger.get(this.merchantId, key);
+      if (current?.status === "succeeded") return resultOf(current);
+    }
     const recorded =
       truth.status === "succeeded"
         ? await this.ledger.record(this.merchantId, key, { status: "succeeded", providerRef: truth.charge.id, response: JSON.stringify(truth.charge), reconciliation: "reconciled" })

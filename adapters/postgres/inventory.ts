@@ -59,10 +59,15 @@ interface MovementRow {
   kind: StockMovementKind;
   delta: number;
   at: string;
+  checkout_id: string | null;
 }
 
 const toLevel = (r: LevelRow): StockLevel => ({ sku: toSku(r.sku), location: toLocation(r.location), onHand: r.on_hand, held: r.held, committed: r.committed });
-const toMovement = (r: MovementRow): StockMovement => ({ id: r.id, sku: toSku(r.sku), location: toLocation(r.location), kind: r.kind, delta: r.delta, at: Number(r.at) });
+const toMovement = (r: MovementRow): StockMovement => {
+  const m = { id: r.id, sku: toSku(r.sku), location: toLocation(r.location), kind: r.kind, delta: r.delta, at: Number(r.at) };
+  return r.checkout_id === null ? m : { ...m, checkoutId: toCheckoutId(r.checkout_id) };
+};
+const MOVEMENT_COLUMNS = "id, sku, location, kind, delta, at, checkout_id";
 const toReservation = (r: ReservationRow): Reservation => ({
   key: toKey(r.key),
   checkoutId: toCheckoutId(r.checkout_id),
@@ -136,6 +141,8 @@ export class PostgresInventory implements InventoryStore {
         kind text NOT NULL CHECK (kind IN ('receipt', 'adjustment', 'shipment')),
         delta integer NOT NULL, at bigint NOT NULL,
         FOREIGN KEY (sku, location) REFERENCES ${levels} (sku, location))`);
+      // Schemas made before movements named their checkout gain the column (nullable: older rows have none).
+      await c.query(`ALTER TABLE ${movements} ADD COLUMN IF NOT EXISTS checkout_id text CHECK (checkout_id IS NULL OR length(checkout_id) BETWEEN 1 AND 255)`);
       // Stock history is evidence: movements can be appended, never changed or removed.
       await c.query(`CREATE OR REPLACE FUNCTION ${s}.inventory_movements_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'inventory_movements is append-only (% refused)', TG_OP; END $$`);
@@ -174,7 +181,7 @@ export class PostgresInventory implements InventoryStore {
     const { id, sku, location, delta } = checked;
     const at = this.clock.now();
     return this.tx(async (c) => {
-      const existing = await c.query<MovementRow>(`SELECT id, sku, location, kind, delta, at FROM ${this.t.movements} WHERE id = $1`, [id]);
+      const existing = await c.query<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM ${this.t.movements} WHERE id = $1`, [id]);
       const found = existing.rows[0];
       if (found !== undefined) {
         return requireSameMovement(toMovement(found), checked);
@@ -187,8 +194,8 @@ export class PostgresInventory implements InventoryStore {
       await c.query(`UPDATE ${this.t.levels} SET on_hand = on_hand + $3 WHERE sku = $1 AND location = $2`, [sku, location, delta]);
       try {
         const inserted = await c.query<MovementRow>(
-          `INSERT INTO ${this.t.movements} (id, sku, location, kind, delta, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, sku, location, kind, delta, at`,
-          [id, sku, location, checked.kind, delta, at],
+          `INSERT INTO ${this.t.movements} (id, sku, location, kind, delta, at, checkout_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${MOVEMENT_COLUMNS}`,
+          [id, sku, location, checked.kind, delta, at, checked.checkoutId ?? null],
         );
         return toMovement(inserted.rows[0] as MovementRow);
       } catch (err) {
@@ -338,7 +345,7 @@ export class PostgresInventory implements InventoryStore {
   async movements(sku: Sku, location: LocationId): Promise<StockMovement[]> {
     requireKey(sku, "sku");
     requireKey(location, "location");
-    const r = await this.pool.query<MovementRow>(`SELECT id, sku, location, kind, delta, at FROM ${this.t.movements} WHERE sku = $1 AND location = $2 ORDER BY seq`, [sku, location]);
+    const r = await this.pool.query<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM ${this.t.movements} WHERE sku = $1 AND location = $2 ORDER BY seq`, [sku, location]);
     return r.rows.map(toMovement);
   }
 

@@ -67,12 +67,14 @@ export function requireMovement(movement: Omit<StockMovement, "at">): Omit<Stock
     throw new InvalidInput({ field: "delta", message: `delta must be a non-zero integer, got ${String(delta)}` });
   if (kind === "receipt" && delta < 0) throw new InvalidInput({ field: "delta", message: `a receipt adds stock: delta must be positive, got ${delta}` });
   if (kind === "shipment" && delta > 0) throw new InvalidInput({ field: "delta", message: `a shipment removes stock: delta must be negative, got ${delta}` });
-  return { id, sku, location, kind, delta };
+  if (movement.checkoutId === undefined) return { id, sku, location, kind, delta };
+  const checkoutId = requireKey(movement.checkoutId, "checkoutId") as CheckoutId;
+  return { id, sku, location, kind, delta, checkoutId };
 }
 
 /** Replaying a movement id is a no-op only when it is the same movement. */
 export function requireSameMovement(stored: StockMovement, asked: Omit<StockMovement, "at">): StockMovement {
-  if (stored.sku !== asked.sku || stored.location !== asked.location || stored.kind !== asked.kind || stored.delta !== asked.delta)
+  if (stored.sku !== asked.sku || stored.location !== asked.location || stored.kind !== asked.kind || stored.delta !== asked.delta || stored.checkoutId !== asked.checkoutId)
     throw new IdempotencyConflict({ key: asked.id, message: `movement ${asked.id} already recorded with different content` });
   return stored;
 }

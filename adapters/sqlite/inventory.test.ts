@@ -34,6 +34,22 @@ const withTempDir = async (fn: (dir: string) => Promise<void>) => {
 };
 
 describe("SqliteInventory on a file", () => {
+  it("gives a database made before movements named their checkout the column, keeping its old movements", async () => {
+    const db = memoryDb();
+    db.exec(`CREATE TABLE inventory_movements (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sku TEXT NOT NULL, location TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('receipt', 'adjustment', 'shipment')), delta INTEGER NOT NULL CHECK (delta <> 0), at INTEGER NOT NULL) STRICT;
+      CREATE TABLE inventory_levels (sku TEXT NOT NULL, location TEXT NOT NULL, on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+      held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0), committed INTEGER NOT NULL DEFAULT 0 CHECK (committed >= 0),
+      CHECK (held + committed <= on_hand), PRIMARY KEY (sku, location)) STRICT, WITHOUT ROWID;
+      INSERT INTO inventory_movements (id, sku, location, kind, delta, at) VALUES ('old', 'mug', 'wh', 'receipt', 5, 1);
+      INSERT INTO inventory_levels (sku, location, on_hand) VALUES ('mug', 'wh', 5);`);
+    const inv = new SqliteInventory(db, { clock: new ManualClock(2) });
+    await inv.recordMovement({ id: "new", sku: Sku("mug"), location: WH, kind: "adjustment", delta: 1, checkoutId: CheckoutId("co-1") });
+    expect((await inv.movements(Sku("mug"), WH)).map((m) => [m.id, m.checkoutId ?? null])).toEqual([["old", null], ["new", "co-1"]]);
+    new SqliteInventory(db, { clock: new ManualClock(3) }); // opening again migrates nothing twice
+    expect((await inv.level(Sku("mug"), WH)).onHand).toBe(6);
+  });
+
   it("keeps levels, reservations and movements across a reopen", () =>
     withTempDir(async (dir) => {
       const path = join(dir, "store.db");

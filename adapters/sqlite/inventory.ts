@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS inventory_movements (
   location TEXT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('receipt', 'adjustment', 'shipment')),
   delta INTEGER NOT NULL CHECK (delta <> 0),
-  at INTEGER NOT NULL
+  at INTEGER NOT NULL,
+  checkout_id TEXT CHECK (checkout_id IS NULL OR length(checkout_id) BETWEEN 1 AND 255)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS inventory_movements_by_level ON inventory_movements (sku, location, seq);
 -- on-hand changes only here: a movement row and its effect on the level are one statement.
@@ -105,6 +106,7 @@ interface MovementRow {
   kind: string;
   delta: number;
   at: number;
+  checkout_id: string | null;
 }
 interface ReservationRow {
   seq: number;
@@ -128,8 +130,18 @@ const toLevel = (r: LevelRow): StockLevel => ({
   committed: r.committed,
 });
 
-const toMovement = (r: MovementRow): StockMovement =>
-  Object.freeze({ id: r.id, sku: r.sku as Sku, location: r.location as LocationId, kind: r.kind as StockMovementKind, delta: r.delta, at: r.at });
+const toMovement = (r: MovementRow): StockMovement => {
+  const m = { id: r.id, sku: r.sku as Sku, location: r.location as LocationId, kind: r.kind as StockMovementKind, delta: r.delta, at: r.at };
+  return Object.freeze(r.checkout_id === null ? m : { ...m, checkoutId: r.checkout_id as CheckoutId });
+};
+const MOVEMENT_COLUMNS = "id, sku, location, kind, delta, at, checkout_id";
+
+/** Databases made before movements named their checkout gain the column (nullable: older rows have none). */
+function migrateMovements(db: SqliteDb): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('inventory_movements')").all();
+  if (!columns.some((c) => c.name === "checkout_id"))
+    db.exec("ALTER TABLE inventory_movements ADD COLUMN checkout_id TEXT CHECK (checkout_id IS NULL OR length(checkout_id) BETWEEN 1 AND 255)");
+}
 
 const RESERVATION_COLUMNS = "seq, key, checkout_id, status, created_at, expires_at";
 
@@ -151,15 +163,14 @@ export class SqliteInventory implements InventoryStore {
     this.db = db;
     this.clock = options.clock;
     db.exec(SCHEMA);
+    migrateMovements(db);
     this.s = {
       level: db.prepare<[string, string], LevelRow>("SELECT sku, location, on_hand, held, committed FROM inventory_levels WHERE sku = ? AND location = ?"),
       levels: db.prepare<[], LevelRow>("SELECT sku, location, on_hand, held, committed FROM inventory_levels"),
-      movementById: db.prepare<[string], MovementRow>("SELECT id, sku, location, kind, delta, at FROM inventory_movements WHERE id = ?"),
-      movements: db.prepare<[string, string], MovementRow>(
-        "SELECT id, sku, location, kind, delta, at FROM inventory_movements WHERE sku = ? AND location = ? ORDER BY seq",
-      ),
-      insertMovement: db.prepare<[string, string, string, string, number, number]>(
-        "INSERT INTO inventory_movements (id, sku, location, kind, delta, at) VALUES (?, ?, ?, ?, ?, ?)",
+      movementById: db.prepare<[string], MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM inventory_movements WHERE id = ?`),
+      movements: db.prepare<[string, string], MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM inventory_movements WHERE sku = ? AND location = ? ORDER BY seq`),
+      insertMovement: db.prepare<[string, string, string, string, number, number, string | null]>(
+        "INSERT INTO inventory_movements (id, sku, location, kind, delta, at, checkout_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
       hold: db.prepare<[number, string, string, number]>(
         "UPDATE inventory_levels SET held = held + ? WHERE sku = ? AND location = ? AND on_hand - held - committed >= ?",
@@ -195,7 +206,7 @@ export class SqliteInventory implements InventoryStore {
       const reserved = level === undefined ? 0 : level.held + level.committed;
       if (onHand + m.delta < reserved) throw belowReserved(m, onHand, reserved);
       const at = this.clock.now();
-      this.s.insertMovement.run(m.id, m.sku, m.location, m.kind, m.delta, at); // the trigger applies delta to on_hand
+      this.s.insertMovement.run(m.id, m.sku, m.location, m.kind, m.delta, at, m.checkoutId ?? null); // the trigger applies delta to on_hand
       return Object.freeze({ ...m, at });
     });
   }

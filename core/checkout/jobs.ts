@@ -5,7 +5,10 @@
 import { IdempotencyKey, keys, type CheckoutId } from "../ids.ts";
 import { foldOrder } from "../orderLifecycle.ts";
 import type { CheckoutCommand } from "../ports/checkoutCommands.ts";
-import type { OrderEvent } from "../ports/orderLedger.ts";
+import type { OrderEvent, OrderEventBody } from "../ports/orderLedger.ts";
+import type { PaymentRecord } from "../ports/paymentLedger.ts";
+import type { ProviderCharge } from "../ports/paymentProvider.ts";
+import { appendOrder, legalNext, orderState } from "./steps/common.ts";
 import { resumeCheckout, type TimerClock } from "./coordinator.ts";
 import { isPaid } from "./steps/common.ts";
 import { DEFAULT_POLICY, type CheckoutDeps } from "./deps.ts";
@@ -75,8 +78,12 @@ export const outboxRelay: SystemJob = {
 };
 
 /**
- * Reconciliation: payment rows whose outcome is unknown are settled by key at the provider, and money
- * a finished checkout holds outside its live order (an orphan authorization) is voided.
+ * Reconciliation: payment rows whose outcome is unknown are settled by key at the provider; rows a
+ * stale lookup settled as "not found" while the request was still in flight are reopened when the
+ * provider's charges show the operation happened; captures and refunds the payment ledger holds as
+ * done reach the order ledger too (a capture whose answer was lost ends the checkout before its
+ * PaymentCaptured is written); and money a finished checkout holds outside its live order (an orphan
+ * authorization) is voided.
  */
 export const reconciliation: SystemJob = {
   name: "reconcile",
@@ -84,16 +91,88 @@ export const reconciliation: SystemJob = {
   async run(deps) {
     if (!deps.mitigations.reconciliation) return;
     for (const row of await deps.stores.payments.needingReconciliation(RECONCILE_BATCH)) await deps.payments.reconcile(row.key);
+    const rows = await deps.stores.payments.all();
+    await recordSettledPayments(deps, rows);
     if (deps.payments.chargesFor === undefined) return;
+    const rowsOf = new Map<string, PaymentRecord[]>();
+    for (const row of rows) rowsOf.set(row.checkoutId, [...(rowsOf.get(row.checkoutId) ?? []), row]);
     for (const command of await deps.stores.commands.all()) {
-      if (command.status !== "running") await voidOrphans(deps, command);
+      if (command.status === "running") continue;
+      const charges = await deps.payments.chargesFor(command.checkoutId);
+      await reopenContradicted(deps, charges, rowsOf.get(command.checkoutId) ?? []);
+      await voidOrphans(deps, command, charges);
     }
   },
 };
 
+/** Per process: keys reopened once already (a reopened row that still says failed is not reopened again). */
+const reopenedByProcess = new WeakMap<object, Set<string>>();
+
+/**
+ * A lookup made while a request was still in flight finds nothing and settles the row `failed: not
+ * found`; the request then lands (a late authorization, a late capture) and nothing looks again. The
+ * provider's charges are the evidence: a row they contradict is marked for reconciliation and settled
+ * from the provider's present state.
+ */
+async function reopenContradicted(deps: CheckoutDeps, charges: readonly ProviderCharge[], rows: readonly PaymentRecord[]): Promise<void> {
+  const node = deps.node ?? deps;
+  const reopened = reopenedByProcess.get(node) ?? new Set<string>();
+  reopenedByProcess.set(node, reopened);
+  const stale = new Set<PaymentRecord>();
+  const settled = (operation: PaymentRecord["operation"], chargeId: string) => rows.filter((r) => r.operation === operation && r.status === "succeeded" && r.providerRef === chargeId);
+  const failed = (operation: PaymentRecord["operation"]) => rows.filter((r) => r.operation === operation && r.status === "failed" && r.reconciliation !== "needed");
+  for (const c of charges) {
+    if (c.status === "authorized" || c.status === "captured") for (const r of failed("authorize")) if (r.key === c.idempotencyKey) stale.add(r);
+    if (c.capturedAmount > 0 && settled("capture", c.id).length === 0) for (const r of failed("capture")) stale.add(r);
+    if (c.refundedAmount > settled("refund", c.id).reduce((n, r) => n + r.amount.amount, 0)) for (const r of failed("refund")) stale.add(r);
+    if (c.status === "voided" && settled("void", c.id).length === 0) for (const r of failed("void")) stale.add(r);
+  }
+  for (const row of stale) {
+    if (reopened.has(row.key)) continue;
+    reopened.add(row.key);
+    await deps.stores.payments.record(row.merchantId, row.key, { status: row.status, reconciliation: "needed" });
+    await deps.payments.reconcile(row.key);
+  }
+}
+
+/**
+ * Payment keys whose outcome the order ledger is known to hold, per running process (memory only: a
+ * restarted process looks at every row once again, so a crash between the payment ledger's record
+ * and the order append loses nothing).
+ */
+const recordedByProcess = new WeakMap<object, Set<string>>();
+
+/**
+ * Brings the order ledger level with the payment ledger: each succeeded capture or refund of an order
+ * gets its PaymentCaptured (+ FulfillmentReleased) or RefundIssued, under the same derived event ids
+ * the checkout's own steps use, so whichever writes first, the ledger holds it once.
+ */
+async function recordSettledPayments(deps: CheckoutDeps, rows: readonly PaymentRecord[]): Promise<void> {
+  const node = deps.node ?? deps;
+  const recorded = recordedByProcess.get(node) ?? new Set<string>();
+  recordedByProcess.set(node, recorded);
+  for (const row of rows) {
+    if (recorded.has(row.key)) continue;
+    const done = settledOrderEvents(row);
+    if (done === "never") recorded.add(row.key);
+    if (typeof done === "string" || row.orderId === null) continue;
+    const { state } = await orderState(deps, row.orderId);
+    if (state.status !== "none") await appendOrder(deps, row.orderId, legalNext(state, done));
+    recorded.add(row.key);
+  }
+}
+
+/** What a payment row, once settled, says the order ledger must hold. */
+function settledOrderEvents(row: PaymentRecord): OrderEventBody[] | "never" | "not-yet" {
+  if ((row.operation !== "capture" && row.operation !== "refund") || row.orderId === null) return "never";
+  if (row.status !== "succeeded" || row.providerRef === null) return "not-yet";
+  return row.operation === "capture"
+    ? [{ type: "PaymentCaptured", providerRef: row.providerRef, amount: row.amount }, { type: "FulfillmentReleased" }]
+    : [{ type: "RefundIssued", providerRef: row.providerRef, amount: row.amount }];
+}
+
 /** Voids the authorized charges of a finished checkout that its live order does not stand on. */
-async function voidOrphans(deps: CheckoutDeps, command: CheckoutCommand): Promise<void> {
-  const charges = await deps.payments.chargesFor!(command.checkoutId);
+async function voidOrphans(deps: CheckoutDeps, command: CheckoutCommand, charges: readonly ProviderCharge[]): Promise<void> {
   if (!charges.some((c) => c.status === "authorized")) return;
   const kept = await chargesOfLiveOrder(deps, command.checkoutId);
   for (const charge of charges) {

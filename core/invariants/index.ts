@@ -17,6 +17,10 @@ import { orderFacts } from "./orders.ts";
 import { paidOrdersHaveStock } from "./paidOrdersHaveStock.ts";
 import { promptRelease } from "./promptRelease.ts";
 import { soldOrdersKeepTheirMoney } from "./soldOrdersKeepTheirMoney.ts";
+// conservation laws (issue 18)
+import { eventsAreFacts } from "./eventsAreFacts.ts";
+import { moneyReconciles } from "./moneyReconciles.ts";
+import { stockConserved } from "./stockConserved.ts";
 import { combine, INVARIANTS, type InvariantName, type Validity, type Verdict } from "./verdict.ts";
 import { webhooksAcknowledged } from "./webhooksAcknowledged.ts";
 import type { World } from "./world.ts";
@@ -49,6 +53,10 @@ export function checkAll(world: World, invariants: readonly InvariantName[] = IN
     "one-completion-per-order": () => oneCompletionPerOrder(world, orders),
     "prompt-release": () => promptRelease(world),
     "webhooks-acknowledged": () => webhooksAcknowledged(world),
+    // conservation laws (issue 18)
+    "stock-conserved": () => stockConserved(world, orders),
+    "money-reconciles": () => moneyReconciles(world),
+    "events-are-facts": () => eventsAreFacts(world),
   };
   const verdicts = invariants.map((name) => run[name]());
   return { valid: combine(verdicts.map((v) => v.valid)), verdicts };

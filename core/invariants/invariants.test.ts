@@ -4,10 +4,11 @@ import { describe, expect, it } from "vitest";
 import { BuyerId, CheckoutId, EventId, LocationId, MerchantId, OrderId, ProviderRef, ReservationKey, Sku, IdempotencyKey } from "../ids.ts";
 import type { OrderEvent } from "../ports/orderLedger.ts";
 import type { ProviderCharge } from "../ports/paymentProvider.ts";
-import type { Reservation } from "../ports/inventory.ts";
+import type { Reservation, StockMovement } from "../ports/inventory.ts";
+import type { PaymentRecord } from "../ports/paymentLedger.ts";
 import { checkAll, combine } from "./index.ts";
 import { extraAuthorizationsVoided } from "./noDoubleCharge.ts";
-import type { BuyerAnswer, WebhookFact, World } from "./world.ts";
+import { factKey, factOf, type BuyerAnswer, type WebhookFact, type World } from "./world.ts";
 import type { InvariantName } from "./verdict.ts";
 
 const usd = (amount: number) => ({ amount, currency: "USD" as const });
@@ -64,7 +65,6 @@ function healthy(): World {
     reservations: [reservation("c-1", "committed"), reservation("c-2", "committed")],
     orders,
     appended: [...orders["o-1"], ...orders["o-2"]],
-    payments: [],
     charges: [charge("ch-1", "c-1"), charge("ch-2", "c-2")],
     commands: ["c-1", "c-2"].map((id) => ({ checkoutId: CheckoutId(id), buyerId: BuyerId("b"), requestHash: "h", request: "{}", status: "confirmed" as const, snapshot: null, createdAt: 0, updatedAt: 0 })),
     published: new Set(Object.values(orders).flat().map((e) => e.eventId as string)),
@@ -79,10 +79,32 @@ function healthy(): World {
     webhooks: [webhook("ev-1", "c-1")],
     eventBusinessKeys: Object.fromEntries(Object.values(orders).flat().map((e) => [e.eventId as string, `${e.orderId}:${e.type}`])),
     releasedAt: {},
+    // conservation laws (issue 18): the receipt, the payment rows and the stream behind the same orders
+    movements: [{ id: "receipt-1", sku: Sku("sku-1"), location: LocationId("loc-1"), kind: "receipt", delta: 2, at: 0 }],
+    payments: ["c-1", "c-2"].map((c, i) => payment(c, "authorize", `ch-${i + 1}`)),
+    stream: Object.values(orders).flat().map((e, i) => ({ messageId: e.eventId, offset: i + 1, topic: "orders", fact: { orderId: e.orderId, type: e.type, sequence: e.sequence, eventId: e.eventId } })),
+    factEffects: { email: { "o-1#1:OrderCreated": 1 } },
     healed: true,
     quiescent: true,
   };
 }
+
+/** A settled payment-ledger row. */
+const payment = (checkoutId: string, operation: PaymentRecord["operation"], providerRef: string, amount = 1000, status: PaymentRecord["status"] = "succeeded"): PaymentRecord => ({
+  merchantId: MerchantId("m-1"),
+  key: IdempotencyKey(`${checkoutId}:${operation}`),
+  operation,
+  requestHash: "h",
+  amount: usd(amount),
+  checkoutId: CheckoutId(checkoutId),
+  orderId: null,
+  status,
+  providerRef: status === "succeeded" ? ProviderRef(providerRef) : null,
+  response: null,
+  reconciliation: "none",
+  createdAt: 0,
+  updatedAt: 0,
+});
 
 const failing = (world: World, invariant: InvariantName) => checkAll(world, [invariant]).verdicts[0]!;
 
@@ -261,6 +283,109 @@ describe("invariant checkers", () => {
     const pending = { ...w, webhooks: [webhook("ev-2", "c-2", { attempts: 3, acknowledged: false })] };
     expect(failing({ ...pending, quiescent: false }, "webhooks-acknowledged").valid).toBe("unknown");
     expect(failing(pending, "webhooks-acknowledged").valid).toBe(false);
+  });
+
+  // ---- conservation laws (issue 18) ----
+
+  const move = (id: string, kind: StockMovement["kind"], delta: number, checkoutId?: string): StockMovement => ({
+    id,
+    sku: Sku("sku-1"),
+    location: LocationId("loc-1"),
+    kind,
+    delta,
+    at: 1,
+    ...(checkoutId === undefined ? {} : { checkoutId: CheckoutId(checkoutId) }),
+  });
+  const withStock = (w: World, extra: StockMovement[]): World => {
+    const movements = [...w.movements!, ...extra];
+    return { ...w, movements, levels: [{ ...w.levels[0]!, onHand: movements.reduce((n, m) => n + m.delta, 0) }] };
+  };
+
+  it("stock-conserved: on hand must equal receipts - shipments + adjustments", () => {
+    const w = healthy();
+    const v = failing({ ...w, levels: [{ ...w.levels[0]!, onHand: 3 }] }, "stock-conserved");
+    expect(v.valid).toBe(false);
+    expect(v.violations[0]!.message).toMatch(/on hand 3, but receipts 2 - shipments 0 \+ adjustments 0 = 2/);
+    const { movements: _movements, ...handBuilt } = w; // a world built before movements were collected
+    expect(failing(handBuilt, "stock-conserved").valid).toBe("unknown");
+  });
+
+  it("stock-conserved: a restock within what left the shelf for the order passes; a double restock, or one tied to nothing, fails", () => {
+    // A third order shipped one more unit received for it, was cancelled and put back: that is conserved.
+    const base = withStock({ ...healthy(), orders: { ...healthy().orders, "o-3": order(3, { status: "cancelled" }) } }, [move("receipt-2", "receipt", 1), move("ship-3", "shipment", -1, "c-3"), move("restock-3a", "adjustment", 1, "c-3")]);
+    expect(failing(base, "stock-conserved").valid).toBe(true);
+    const twice = failing(withStock(base, [move("restock-3b", "adjustment", 1, "c-3")]), "stock-conserved");
+    expect(twice.valid).toBe(false);
+    expect(twice.violations[0]!.message).toMatch(/checkout c-3: put back 2 units of sku-1@loc-1 in 2 restock\(s\).*only 1 left the shelf/);
+    expect(twice.violations[0]!.entities).toMatchObject({ checkout: "c-3", sku: "sku-1" });
+    const untied = failing(withStock(base, [move("found", "adjustment", 1)]), "stock-conserved");
+    expect(untied.violations.map((x) => x.message)).toEqual([expect.stringMatching(/movement found: \+1 sku-1@loc-1 \(adjustment\) raises on hand without being a receipt or a restock tied to an order/)]);
+    const orderless = failing(withStock(base, [move("ship-9", "shipment", -1, "c-9"), move("restock-9", "adjustment", 1, "c-9")]), "stock-conserved");
+    expect(orderless.violations[0]!.message).toMatch(/checkout c-9: .* but the checkout has no order/);
+  });
+
+  it("stock-conserved: units sold never exceed units physically received, though adjustments let no-oversell pass", () => {
+    const w = healthy();
+    const inflated = withStock({ ...w, orders: { ...w.orders, "o-3": order(3) }, received: { "sku-1@loc-1": 3 } }, [move("restock-1", "adjustment", 1, "c-1")]);
+    expect(failing(inflated, "no-oversell").valid).toBe(true);
+    const v = failing(inflated, "stock-conserved");
+    expect(v.violations.map((x) => x.message)).toContain("sku-1: 3 units in 3 sold orders, only 2 physically received (receipts; restocks and adjustments do not count)");
+  });
+
+  it("money-reconciles: the provider, the payment ledger and the order ledger must agree per charge, once healed", () => {
+    const w = healthy();
+    const captured = { ...charge("ch-1", "c-1", "captured"), capturedAmount: 1000 };
+    const capturedEvent: OrderEvent = { orderId: OrderId("o-1"), at: 20, sequence: 5, eventId: EventId("o-1:5"), type: "PaymentCaptured", providerRef: ProviderRef("ch-1"), amount: usd(1000) };
+    const agreed: World = { ...w, charges: [captured, w.charges[1]!], payments: [...w.payments, payment("c-1", "capture", "ch-1")], orders: { ...w.orders, "o-1": [...w.orders["o-1"]!, capturedEvent] } };
+    expect(failing(agreed, "money-reconciles").valid).toBe(true);
+
+    const unbooked = failing({ ...agreed, orders: w.orders }, "money-reconciles");
+    expect(unbooked.violations.map((x) => x.message)).toEqual(["charge ch-1 (checkout c-1, order o-1): captured 1000 at the provider, 1000 in the payment ledger, 0 in the order ledger"]);
+    expect(unbooked.violations[0]!.entities).toEqual({ charge: "ch-1", checkout: "c-1", order: "o-1" });
+
+    const refunded = { ...captured, refundedAmount: 1000 };
+    const refund = (n: number): OrderEvent => ({ orderId: OrderId("o-1"), at: 30, sequence: 5 + n, eventId: EventId(`o-1:refund-${n}`), type: "RefundIssued", providerRef: ProviderRef("ch-1"), amount: usd(1000) });
+    const once: World = { ...agreed, charges: [refunded, w.charges[1]!], payments: [...agreed.payments, payment("c-1", "refund", "ch-1")], orders: { ...w.orders, "o-1": [...agreed.orders["o-1"]!, refund(1)] } };
+    expect(failing(once, "money-reconciles").valid).toBe(true);
+    const twice = failing({ ...once, orders: { ...w.orders, "o-1": [...once.orders["o-1"]!, refund(2)] } }, "money-reconciles");
+    expect(twice.violations.map((x) => x.message)).toEqual(["charge ch-1 (checkout c-1, order o-1): refunded 1000 at the provider, 1000 in the payment ledger, 2000 in the order ledger"]);
+
+    expect(failing({ ...w, payments: [w.payments[1]!] }, "money-reconciles").violations[0]!.message).toMatch(/charge ch-1 .* authorized for 1000 at the provider, no succeeded authorization names it/);
+    expect(failing({ ...w, payments: [...w.payments, payment("c-9", "capture", "ch-9")] }, "money-reconciles").violations[0]!.message).toMatch(/the payment ledger records a capture of 1000 on charge ch-9 .* which the provider never made/);
+    expect(failing({ ...w, charges: [{ ...w.charges[0]!, status: "voided" }, w.charges[1]!] }, "money-reconciles").violations[0]!.message).toMatch(/voided at the provider, no succeeded void/);
+    expect(failing({ ...agreed, orders: w.orders, quiescent: false }, "money-reconciles").valid).toBe("unknown");
+  });
+
+  it("events-are-facts: what reached the stream must be committed ledger events, one message id per fact, one effect per fact", () => {
+    const w = healthy();
+    const stream = w.stream!;
+    const notice = { messageId: "o-9:OrderCreated", offset: 99, topic: "orders", fact: { orderId: "o-9", type: "OrderCreated" as const, sequence: 1, eventId: "o-9:OrderCreated" } };
+    const ghost = failing({ ...w, stream: [...stream, notice] }, "events-are-facts");
+    expect(ghost.violations.map((x) => x.message)).toEqual(["message o-9:OrderCreated (offset 99) says order o-9 OrderCreated #1, but the ledger has no order o-9"]);
+
+    const resent = { ...stream[0]!, messageId: "o-1:1:resend", offset: 100 };
+    const minted = failing({ ...w, stream: [...stream, resent], factEffects: { email: { "o-1#1:OrderCreated": 2 } } }, "events-are-facts");
+    expect(minted.violations.map((x) => x.message)).toEqual([
+      "o-1#1:OrderCreated reached the stream under 2 message ids (o-1:1, o-1:1:resend): one fact published as several",
+      "consumer email acted 2 times on o-1#1:OrderCreated",
+    ]);
+    // The same message id twice is the stream's at-least-once delivery, not a second fact.
+    expect(failing({ ...w, stream: [...stream, { ...stream[0]!, offset: 100 }] }, "events-are-facts").valid).toBe(true);
+
+    const wrongType = { ...stream[1]!, messageId: "x", fact: { ...stream[1]!.fact!, type: "OrderConfirmed" as const } };
+    expect(failing({ ...w, stream: [...stream.slice(0, 1), wrongType, ...stream.slice(2)] }, "events-are-facts").violations[0]!.message).toMatch(/but the ledger holds InventoryReserved there/);
+    const apology = { messageId: "o-1:apology", offset: 101, topic: "customer-notifications" };
+    expect(failing({ ...w, stream: [...stream, apology] }, "events-are-facts").valid).toBe(true);
+    const { stream: _stream, ...handBuilt } = w;
+    expect(failing(handBuilt, "events-are-facts").valid).toBe("unknown");
+  });
+
+  it("factOf reads an order event's business identity from a payload, and nothing else", () => {
+    expect(factOf(JSON.stringify({ type: "OrderCreated", orderId: "o-1", sequence: 1, eventId: "e" }))).toEqual({ orderId: "o-1", type: "OrderCreated", sequence: 1, eventId: "e" });
+    expect(factOf(JSON.stringify({ type: "OrderCreated", orderId: "o-1" }))).toEqual({ orderId: "o-1", type: "OrderCreated", sequence: null, eventId: null });
+    expect(factOf(JSON.stringify({ type: "Apology", orderId: "o-1" }))).toBeUndefined();
+    expect(factOf("not json")).toBeUndefined();
+    expect(factKey({ orderId: "o-1", type: "RefundIssued", sequence: 7 })).toBe("o-1#7:RefundIssued");
   });
 
   it("verdicts compose: false beats unknown beats true", () => {

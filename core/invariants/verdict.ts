@@ -18,6 +18,10 @@ export const INVARIANTS = [
   "one-completion-per-order",
   "prompt-release",
   "webhooks-acknowledged",
+  // conservation laws (issue 18): every unit, cent and event accounted for
+  "stock-conserved",
+  "money-reconciles",
+  "events-are-facts",
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 

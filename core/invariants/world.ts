@@ -1,8 +1,8 @@
 // What the checkers judge: the final stores, the provider's own ledger and facts the harness saw
 // during the run. Everything is plain data, so a checker is a pure function.
 import type { CheckoutCommand } from "../ports/checkoutCommands.ts";
-import type { Reservation, StockLevel } from "../ports/inventory.ts";
-import type { OrderEvent } from "../ports/orderLedger.ts";
+import type { Reservation, StockLevel, StockMovement } from "../ports/inventory.ts";
+import type { OrderEvent, OrderEventType } from "../ports/orderLedger.ts";
 import type { PaymentRecord } from "../ports/paymentLedger.ts";
 import type { ProviderCharge } from "../ports/paymentProvider.ts";
 import type { Money } from "../money.ts";
@@ -52,6 +52,29 @@ export interface WebhookFact {
   readonly gaveUp: boolean;
 }
 
+/**
+ * An order event's business identity: which order, which event type, at which position in the
+ * order's stream. Two messages with one identity are one fact, whatever their wire message ids.
+ */
+export interface FactIdentity {
+  readonly orderId: string;
+  readonly type: OrderEventType;
+  /** The position the payload claims (null when it names none: it cannot be a ledger fact). */
+  readonly sequence: number | null;
+  /** The ledger event id the payload carries (null when it carries none). */
+  readonly eventId: string | null;
+}
+
+/** One delivery the event stream holds, and the order event its payload names, if it names one. */
+export interface StreamFact {
+  /** The wire message id the stream delivered it under. */
+  readonly messageId: string;
+  readonly offset: number;
+  readonly topic: string;
+  /** Absent when the payload is not an order event (a customer notification, say). */
+  readonly fact?: FactIdentity;
+}
+
 export interface World {
   /** Virtual time at the end of the run. */
   readonly now: number;
@@ -90,6 +113,13 @@ export interface World {
   readonly eventBusinessKeys?: Readonly<Record<string, string>>;
   /** Reservation key -> virtual ms at which the system's own release call released the hold. */
   readonly releasedAt?: Readonly<Record<string, number>>;
+  // ---- conservation laws (issue 18); optional, so hand-built worlds stay valid ----
+  /** Every stock movement the inventory holds, per SKU x location in the store's order (stock-conserved). */
+  readonly movements?: readonly StockMovement[];
+  /** Every delivery on the event stream, in offset order, with its business identity (events-are-facts). */
+  readonly stream?: readonly StreamFact[];
+  /** Downstream effects per business identity: consumer -> `factKey` -> times the effect ran (events-are-facts). */
+  readonly factEffects?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** True when the run reached its liveness phase, faults healed (liveness is judged only then). */
   readonly healed: boolean;
   /** True when every buyer and checkout finished within the liveness phase: the end state is settled. */
@@ -101,3 +131,40 @@ export const clientCheckoutId = (checkoutId: string): string => {
   const i = checkoutId.indexOf("~");
   return i < 0 ? checkoutId : checkoutId.slice(0, i);
 };
+
+const ORDER_EVENT_TYPES: ReadonlySet<string> = new Set(
+  Object.keys({
+    OrderCreated: true,
+    InventoryReserved: true,
+    PaymentAuthorized: true,
+    OrderConfirmed: true,
+    FulfillmentReleased: true,
+    PaymentCaptured: true,
+    PaymentVoided: true,
+    RefundIssued: true,
+    Backordered: true,
+    OrderCancelled: true,
+  } satisfies Record<OrderEventType, true>),
+);
+
+/** The order event a stream payload names (JSON with an order id and an order event type), or undefined. */
+export function factOf(payload: string): FactIdentity | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== "object" || body === null) return undefined;
+  const { orderId, type, sequence, eventId } = body as Record<string, unknown>;
+  if (typeof orderId !== "string" || typeof type !== "string" || !ORDER_EVENT_TYPES.has(type)) return undefined;
+  return {
+    orderId,
+    type: type as OrderEventType,
+    sequence: typeof sequence === "number" && Number.isSafeInteger(sequence) ? sequence : null,
+    eventId: typeof eventId === "string" ? eventId : null,
+  };
+}
+
+/** One string per business identity: `order#sequence:type`. */
+export const factKey = (f: Pick<FactIdentity, "orderId" | "type" | "sequence">): string => `${f.orderId}#${f.sequence ?? "?"}:${f.type}`;

@@ -62,6 +62,13 @@ export interface StockMovement {
   /** Signed change of on-hand. */
   readonly delta: number;
   readonly at: number;
+  /**
+   * The checkout (and so the order) this movement belongs to, when it has one: a shipment or a
+   * decrement made for the order, or a restock of units the order took (a cancellation or a return:
+   * an `adjustment` with a positive delta). Optional: absent on receipts and on older adapters'
+   * movements. The stock-conserved checker requires every non-receipt increase to carry it.
+   */
+  readonly checkoutId?: CheckoutId;
 }
 
 export type TransitionResult = { readonly ok: true; readonly reservation: Reservation } | { readonly ok: false; readonly reason: "not-found" | "wrong-status"; readonly status?: ReservationStatus };

@@ -61,7 +61,7 @@ export class OurInventory implements InventoryStore {
     const m = checkMovement(movement);
     const seen = this.movementLog.get(m.id);
     if (seen !== undefined) {
-      if (seen.sku !== m.sku || seen.location !== m.location || seen.kind !== m.kind || seen.delta !== m.delta)
+      if (seen.sku !== m.sku || seen.location !== m.location || seen.kind !== m.kind || seen.delta !== m.delta || seen.checkoutId !== m.checkoutId)
         throw new IdempotencyConflict({ key: m.id, message: `movement ${m.id} already recorded with different content` });
       return seen;
     }
@@ -191,7 +191,8 @@ function checkMovement(movement: Omit<StockMovement, "at">): Omit<StockMovement,
   if (!Number.isSafeInteger(delta) || delta === 0) throw new InvalidInput({ field: "delta", message: `delta must be a non-zero integer, got ${String(delta)}` });
   if ((kind === "receipt" && delta < 0) || (kind === "shipment" && delta > 0))
     throw new InvalidInput({ field: "delta", message: `a ${kind} cannot have delta ${delta}` });
-  return { id, sku, location, kind, delta };
+  if (movement.checkoutId === undefined) return { id, sku, location, kind, delta };
+  return { id, sku, location, kind, delta, checkoutId: requireKey(movement.checkoutId, "checkoutId") as CheckoutId };
 }
 
 /** Validates a reserve request and sums lines that share SKU x location (first appearance first). */
