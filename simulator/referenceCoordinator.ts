@@ -1,11 +1,17 @@
 // The reference coordinator (core/checkout's statecharts) seen through the simulator's Coordinator
-// interface.
-import { handlePaymentWebhook } from "../core/checkout/complete.ts";
-import { resumeCheckout, submitCheckout } from "../core/checkout/coordinator.ts";
+// interface: one coordinatorFromMachine per reservation policy, chosen by the run's policy, so the
+// built-in machines and a team's own take the same code path.
+import { checkoutMachine } from "../core/checkout/coordinator.ts";
+import { POLICIES, type ReservationPolicy } from "../core/checkout/deps.ts";
 import type { Coordinator } from "./coordinator.ts";
+import { coordinatorFromMachine, type MachineCoordinator } from "./machineCoordinator.ts";
+
+const byPolicy = new Map<ReservationPolicy, MachineCoordinator>(POLICIES.map((p) => [p, coordinatorFromMachine(checkoutMachine(p))]));
+const of = (policy: ReservationPolicy): MachineCoordinator => byPolicy.get(policy)!;
 
 export const referenceCoordinator: Coordinator = {
-  submit: (deps, request, options) => submitCheckout(deps, request, options),
-  resume: (deps, command, options) => resumeCheckout(deps, command, options),
-  handleWebhook: (deps, event) => handlePaymentWebhook(deps, event),
+  submit: (deps, request, options) => of(options.policy).submit(deps, request, options),
+  resume: (deps, command, options) => of(options.policy).resume(deps, command, options),
+  // The webhook path does not depend on the policy: every policy completes through complete.ts.
+  handleWebhook: (deps, event) => of("reserve-before-payment").handleWebhook(deps, event),
 };
