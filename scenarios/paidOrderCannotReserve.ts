@@ -7,7 +7,7 @@ export const paidOrderCannotReserve: Scenario = {
   description: "Reserve after authorization on scarce stock: paid orders get stock or an explicit compensation.",
   boundary: "Order to inventory",
   policy: "reserve-after-authorization",
-  invariants: ["paid-orders-have-stock", "no-oversell", "no-orphan-payment", "no-double-charge", "liveness"],
+  invariants: ["paid-orders-have-stock", "no-oversell", "no-orphan-payment", "no-charge-on-failure", "no-double-charge", "liveness"],
   workload: { buyers: 30, hotSkus: 1, stockPerSku: 4 },
   faults: { "store.latency": 0.1, "provider.latency": 0.1 },
 };

@@ -9,6 +9,7 @@ import { renderMarkdown, renderTable, renderViolations, type Cell, type Summary 
 import { EXIT, parseCount } from "../usage.ts";
 import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
 import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
+import { loadMachineFlag } from "./machineOption.ts";
 import { join } from "node:path";
 
 interface RunFlags extends CommonRunFlags {
@@ -28,9 +29,11 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
   const scenarios = names.length > 0 ? names.map(scenarioByName) : [...SCENARIOS];
   const seeds = parseCount(flags.seeds ?? "20", "--seeds", 1);
   const firstSeed = parseSeed(flags.seed ?? "1", "--seed");
-  const common = parseCommon(flags);
+  const parsed = parseCommon(flags);
   if (flags.out) checkWritableDir(flags.out, "--out");
   if (flags.junit) checkWritableFile(flags.junit, "--junit");
+  const own = await loadMachineFlag(flags, parsed.architecture);
+  const common = own ? { ...parsed, coordinator: own.coordinator } : parsed;
 
   const { runScenario } = await import("../../simulator/run.ts");
   const { shrink, counterexample } = await import("../../simulator/shrink.ts");
@@ -39,7 +42,7 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
   const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} } };
   if (flags.checkDeterminism) Object.assign(summary, { determinism: { checked: 0, divergences: [] } });
   const progress = new Progress(scenarios.length * seeds, !flags.json);
-  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${common.architecture ?? "split"}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
+  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${common.architecture ?? "split"}${own ? `, machine ${own.label}` : ""}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
 
   let done = 0;
   for (const scenario of scenarios) {

@@ -26,6 +26,8 @@ export interface CommonRunFlags {
   buyers?: string;
   safetyMs?: string;
   faults?: string;
+  machine?: string;
+  machineExport?: string;
 }
 
 /** Everything but scenario and seed, shared by every run of a command. */

@@ -14,7 +14,9 @@ function runFlags(cmd: Command): Command {
     .option("--strategy <strategy>", "scheduling strategy: random | pct", "random")
     .option("--buyers <n>", "override the scenario's buyer count (shrinking uses this)")
     .option("--safety-ms <ms>", "override the length of the safety phase, faults on (shrinking uses this)")
-    .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)");
+    .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)")
+    .option("--machine <file>", "run your own XState statechart (.ts .mts .js .mjs) as the coordinator; its invoked src names bind to the step library")
+    .option("--machine-export <name>", "which machine of --machine FILE, when it exports several (default: its only one)");
 }
 
 export function defineScenarios(program: Command): void {

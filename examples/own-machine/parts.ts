@@ -37,7 +37,7 @@ export const saying = (step: StepName, customerFallback: string): TransitionCont
  * A state that invokes one library step with the context as input. A thrown error or the contract's
  * timeout re-enters it (same idempotency key) while retries are left, then takes `giveUp`.
  */
-export function stepState(self: string, src: StepName, done: readonly Tx[], giveUp: Tx) {
+export function stepState<S extends StepName>(self: string, src: S, done: readonly Tx[], giveUp: Tx) {
   const c = STEP_CONTRACTS[src];
   const retry: Tx = { target: self, meta: c, actions: { type: "step", params: { attempt: "retry" } }, guard: { type: "retryLeft", params: { max: c.retry.max } }, reenter: true };
   return {
