@@ -17,8 +17,6 @@ export interface LoadedMachine {
   readonly coordinator: MachineCoordinator;
   /** How reports name it: the machine's id. */
   readonly label: string;
-  /** The flags that rebuild it, carried by replay commands. */
-  readonly flags: readonly string[];
 }
 
 /** The coordinator `--machine` names, or undefined without the flag. */
@@ -40,7 +38,7 @@ export async function loadMachineFlag(flags: MachineFlags, architecture?: string
     throw err;
   }
   for (const finding of lintMachine(machine)) process.stderr.write(`warning: ${formatFinding(finding)}\n`);
-  const rebuild = ["--machine", file, ...(flags.machineExport === undefined ? [] : ["--machine-export", name])];
-  replayableAs(coordinator, rebuild);
-  return { coordinator, label: machine.id, flags: rebuild };
+  // Replay commands of runs with this coordinator carry the flags that rebuild it.
+  replayableAs(coordinator, ["--machine", file, ...(flags.machineExport === undefined ? [] : ["--machine-export", name])]);
+  return { coordinator, label: machine.id };
 }
