@@ -56,7 +56,7 @@ export function checkoutMachine(policy: ReservationPolicy): CheckoutMachine {
 
 const runnable = new Map<ReservationPolicy, BoundMachine>();
 /** The machine of a policy bound to the reference steps (whatever deps each actor is attached to); built once. */
-export function runnableMachine(policy: ReservationPolicy): BoundMachine {
+function runnableMachine(policy: ReservationPolicy): BoundMachine {
   let m = runnable.get(policy);
   if (m === undefined) runnable.set(policy, (m = bindMachine(checkoutMachine(policy), STEPS)));
   return m;
