@@ -1,6 +1,7 @@
 // Inventory to fulfillment: reservations whose checkout failed or vanished must not hold stock
-// forever. Buyers leave at the payment page with stock held, and lost requests make releases give
-// up; only the expiry sweep gets the stock back.
+// forever. Buyers leave at the payment page (their bank's confirmation never comes) with stock held,
+// and lost requests make compensating releases give up; only the system's expiry sweep gets the
+// stock back.
 import type { Scenario } from "../simulator/scenario.ts";
 
 export const reservationNeverConverts: Scenario = {
@@ -9,5 +10,5 @@ export const reservationNeverConverts: Scenario = {
   boundary: "Inventory to fulfillment",
   invariants: ["no-leaked-reservation", "no-oversell", "liveness"],
   workload: { buyers: 24, stockPerSku: 30, declineRate: 0.4 },
-  faults: { "buyer.abandon": 0.3, "store.request-lost": 0.25, "coordinator.crash": 0.2 },
+  faults: { "buyer.abandon": 0.3, "store.request-lost": 0.35, "coordinator.crash": 0.2 },
 };

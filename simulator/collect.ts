@@ -3,7 +3,8 @@
 import type { Stores } from "../core/ports/index.ts";
 import type { OrderEvent } from "../core/ports/orderLedger.ts";
 import type { Reservation } from "../core/ports/inventory.ts";
-import type { PriceChange, Submission, World } from "../core/invariants/world.ts";
+import type { BuyerAnswer, PriceChange, Submission, WebhookFact, World } from "../core/invariants/world.ts";
+import type { CheckoutId } from "../core/ids.ts";
 import type { ProviderModel } from "../adapters/provider/model.ts";
 
 export interface CollectInput {
@@ -15,6 +16,9 @@ export interface CollectInput {
   readonly submissions: readonly Submission[];
   readonly effects: World["effects"];
   readonly outcomes: World["outcomes"];
+  readonly answers: readonly BuyerAnswer[];
+  readonly abandoned: readonly string[];
+  readonly webhooks: readonly WebhookFact[];
   readonly healed: boolean;
   readonly quiescent: boolean;
 }
@@ -28,14 +32,7 @@ export async function collectWorld(input: CollectInput): Promise<World> {
     received[`${l.sku}@${l.location}`] = moves.filter((m) => m.kind !== "shipment").reduce((n, m) => n + m.delta, 0);
   }
   const commands = await stores.commands.all();
-  const reservations: Reservation[] = [];
-  const seenKeys = new Set<string>();
-  for (const c of commands) {
-    for (const r of await stores.inventory.findByCheckout(c.checkoutId)) {
-      if (!seenKeys.has(r.key)) reservations.push(r);
-      seenKeys.add(r.key);
-    }
-  }
+  const reservations = await allReservations(stores, [...input.submissions.map((s) => s.checkoutId), ...commands.map((c) => c.checkoutId)]);
   const orders: Record<string, OrderEvent[]> = {};
   for (const id of await stores.orders.orderIds()) orders[id] = await stores.orders.events(id);
   const published = new Set<string>();
@@ -58,7 +55,29 @@ export async function collectWorld(input: CollectInput): Promise<World> {
     priceChanges: input.priceChanges,
     submissions: input.submissions,
     outcomes: input.outcomes,
+    answers: input.answers,
+    abandoned: input.abandoned,
+    webhooks: input.webhooks,
     healed: input.healed,
     quiescent: input.quiescent,
   };
+}
+
+/**
+ * Every reservation, from the inventory store itself. An adapter without `all()` is asked per checkout
+ * id the buyers sent and the command records name (and their `~n` forms for rewritten ids).
+ */
+async function allReservations(stores: Stores, checkoutIds: readonly string[]): Promise<Reservation[]> {
+  if (stores.inventory.all !== undefined) return stores.inventory.all();
+  const reservations: Reservation[] = [];
+  const seenKeys = new Set<string>();
+  const ids = new Set(checkoutIds);
+  for (const id of [...ids]) for (let n = 1; n <= 3; n++) ids.add(`${id.split("~")[0]}~${n}`);
+  for (const id of [...ids].sort()) {
+    for (const r of await stores.inventory.findByCheckout(id as CheckoutId)) {
+      if (!seenKeys.has(r.key)) reservations.push(r);
+      seenKeys.add(r.key);
+    }
+  }
+  return reservations;
 }

@@ -17,11 +17,12 @@ export const FAULT_SITES = [
   "webhook.duplicate",
   "webhook.delay",
   "webhook.reorder",
+  "webhook.concurrent-duplicate", // a second copy is delivered while the first is still being handled
   "stream.duplicate", // the event stream delivers an event twice
   "coordinator.crash", // the coordinator process dies, losing memory; it restarts and recovers
   "clock.jump", // virtual time jumps forward, past reservation holds
   "buyer.double-submit", // double click / mobile retry of the same checkout
-  "buyer.abandon", // the buyer leaves between reserve and pay (stock held until expiry)
+  "buyer.abandon", // the buyer submits, then leaves at the payment page and never completes it
   "admin.price-change", // a price changes between add-to-cart and checkout
 ] as const;
 export type FaultSite = (typeof FAULT_SITES)[number];

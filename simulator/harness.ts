@@ -22,6 +22,29 @@ export interface HarnessOptions {
   readonly providerTimeoutMs: number;
 }
 
+/**
+ * A scheduling point an adapter declares inside one port call: each round trip to its engine is a
+ * scheduled step, so other processes may run between an adapter's read and its write (the classic
+ * read-decide-write race becomes reachable), and faults may hit it.
+ */
+export interface SimContext {
+  roundTrip<T>(label: string, fn: () => T | Promise<T>): Promise<T>;
+}
+
+/** Outside the simulator a round trip is just the call. */
+export const directContext: SimContext = { roundTrip: async (_label, fn) => fn() };
+
+/** A round trip the network ate: before the statement ran, or after (its effect stands, its answer is lost). */
+export class RoundTripLost extends Error {
+  readonly _tag = "RoundTripLost";
+  constructor(
+    readonly f: string,
+    readonly when: "before" | "after",
+  ) {
+    super(`${f}: connection lost ${when === "before" ? "before the statement" : "after the statement; its answer is lost"}`);
+  }
+}
+
 /** Which faults a port's calls are exposed to; stores and the provider fail differently. */
 type PortKind = "store" | "provider";
 
@@ -40,6 +63,45 @@ export class Harness {
     private readonly history: History,
     private readonly options: HarnessOptions,
   ) {}
+
+  /** The SimContext handed to store factories: round trips on this run's scheduler and faults. */
+  simContext(): SimContext {
+    return { roundTrip: (label, fn) => this.roundTrip(label, fn) };
+  }
+
+  private roundTrip<T>(label: string, fn: () => T | Promise<T>): Promise<T> {
+    const process = "db";
+    const f = `db.${label}`;
+    return new Promise<T>((resolve, reject) => {
+      const op = this.history.newOp();
+      this.scheduler.enqueue(process, f, () => {
+        const record = this.history.recordOperations;
+        if (record) this.history.add(this.clock.now(), "invoke", process, f, undefined, op);
+        const lost = (when: "before" | "after") => {
+          this.history.add(this.clock.now(), "info", process, f, `connection-lost-${when}`, op);
+          reject(new RoundTripLost(f, when));
+        };
+        if (this.faults.fire("store.request-lost", process, f)) return lost("before");
+        const execute = () => {
+          Promise.resolve()
+            .then(fn)
+            .then(
+              (value) => {
+                if (this.faults.fire("store.response-lost", process, f)) return lost("after");
+                if (record) this.history.add(this.clock.now(), "ok", process, f, summarizeResult(value), op);
+                resolve(value);
+              },
+              (err: unknown) => {
+                this.history.add(this.clock.now(), "fail", process, f, errorSummary(err), op);
+                reject(err);
+              },
+            );
+        };
+        if (this.faults.fire("store.latency", process, f)) this.clock.setTimeout(execute, 1 + this.faults.int(this.options.storeTimeoutMs)); // allowed: the virtual clock
+        else execute();
+      });
+    });
+  }
 
   /**
    * Wraps `target` for `process`: every function-valued property (own or inherited) becomes a

@@ -5,18 +5,20 @@
 // given to it are put on the coordinator.
 import { describe, expect, it } from "vitest";
 import { checkoutMachine } from "../core/checkout/coordinator.ts";
+import { referenceJobs } from "../core/checkout/jobs.ts";
 import type { ReservationPolicy } from "../core/checkout/deps.ts";
 import { findScenario } from "../scenarios/index.ts";
 import { fixedCheckout } from "../examples/own-machine/fixed.ts";
-import { coordinatorFromMachine, type SystemJob } from "./machineCoordinator.ts";
+import type { SystemJob } from "./coordinator.ts";
+import { coordinatorFromMachine } from "./machineCoordinator.ts";
 import { runScenario } from "./run.ts";
 
-/** scenario, policy, seed, trace hash before coordinatorFromMachine (commit 030dbf4). */
+/** scenario, policy, seed, trace hash before coordinatorFromMachine (main at 3a8a539, issue 10 merged). */
 const PINNED: readonly [string, ReservationPolicy, number, string][] = [
-  ["flash-sale", "reserve-before-payment", 3, "18316999bf857906"],
-  ["coordinator-crash", "reserve-after-authorization", 2, "aeeb76507d0c4b00"],
-  ["webhook-races-storefront", "async-reservation", 1, "4c50ec83ae798f39"],
-  ["swarm", "reserve-before-payment", 2, "62bcd09e2237c3d5"],
+  ["flash-sale", "reserve-before-payment", 3, "78d430060619f4f8"],
+  ["coordinator-crash", "reserve-after-authorization", 2, "a458f4e186d5f4d6"],
+  ["webhook-races-storefront", "async-reservation", 1, "3db0cf88c2e885a9"],
+  ["swarm", "reserve-before-payment", 2, "fe627b9d30926c61"],
 ];
 
 describe("coordinatorFromMachine", () => {
@@ -44,9 +46,10 @@ describe("coordinatorFromMachine", () => {
     expect(recoveries).toBeGreaterThan(0);
   });
 
-  it("puts the system's jobs it is given on the coordinator, and none otherwise", () => {
+  it("puts the system's jobs it is given on the coordinator, the reference's otherwise", () => {
     const job: SystemJob = { name: "reconcile", periodMs: 1500, run: async () => undefined };
     expect(coordinatorFromMachine(fixedCheckout, { jobs: [job] }).jobs).toEqual([job]);
-    expect(coordinatorFromMachine(fixedCheckout)).not.toHaveProperty("jobs");
+    expect(coordinatorFromMachine(fixedCheckout, { jobs: [] }).jobs).toEqual([]);
+    expect(coordinatorFromMachine(fixedCheckout).jobs.map((j) => j.name)).toEqual(referenceJobs.map((j) => j.name));
   });
 });

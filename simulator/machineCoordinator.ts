@@ -11,20 +11,10 @@ import { handlePaymentWebhook } from "../core/checkout/complete.ts";
 import { resumeCheckout, submitCheckout } from "../core/checkout/coordinator.ts";
 import type { TimerClock } from "../core/checkout/coordinator.ts";
 import type { CheckoutDeps } from "../core/checkout/deps.ts";
+import { expirySweep, janitorFor, outboxRelay, reconciliation } from "../core/checkout/jobs.ts";
 import { STEPS } from "../core/checkout/machine.ts";
 import type { WebhookEvent } from "../core/ports/paymentProvider.ts";
-import type { Coordinator } from "./coordinator.ts";
-
-/**
- * One of the system's own background jobs (reconciliation, expiry sweep, outbox relay, janitor), run
- * every `periodMs` by the harness as a process of the system. (The shape the Coordinator interface
- * takes for issue 10; declared here until it is.)
- */
-export interface SystemJob {
-  readonly name: string;
-  readonly periodMs: number;
-  run(deps: CheckoutDeps, clock: TimerClock): Promise<unknown>;
-}
+import type { Coordinator, SystemJob } from "./coordinator.ts";
 
 export interface MachineCoordinatorOptions {
   /**
@@ -32,16 +22,19 @@ export interface MachineCoordinatorOptions {
    * team's. Default: none.
    */
   readonly steps?: StepLibrary;
-  /** The system's background jobs, put on the coordinator as `jobs`. Default: none given here. */
+  /**
+   * The system's background jobs (`[]` for none). Default: the reference's (core/checkout/jobs.ts:
+   * expiry sweep, reconciliation, outbox relay), with a janitor that resumes idle checkouts with this machine.
+   */
   readonly jobs?: readonly SystemJob[];
   /** The provider's webhooks. Default: the reference's idempotent completion path (core/checkout/complete.ts). */
-  readonly handleWebhook?: (deps: CheckoutDeps, event: WebhookEvent) => Promise<unknown>;
+  readonly handleWebhook?: (deps: CheckoutDeps, event: WebhookEvent, clock: TimerClock) => Promise<unknown>;
 }
 
 export type MachineCoordinator = Coordinator & {
   /** The machine's id, for reports (a fourth column in `compare`). */
   readonly machineId: string;
-  readonly jobs?: readonly SystemJob[];
+  readonly jobs: readonly SystemJob[];
 };
 
 /**
@@ -55,7 +48,7 @@ export function coordinatorFromMachine(machine: AnyStateMachine, options: Machin
     machineId: bound.id,
     submit: (deps, request, o) => submitCheckout(deps, request, o, bound),
     resume: (deps, command, o) => resumeCheckout(deps, command, o, bound),
-    handleWebhook: (deps, event) => handleWebhook(deps, event),
-    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+    handleWebhook: (deps, event, clock) => handleWebhook(deps, event, clock),
+    jobs: options.jobs ?? [expirySweep, reconciliation, outboxRelay, janitorFor(bound)],
   };
 }

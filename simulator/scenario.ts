@@ -25,6 +25,10 @@ export interface WorkloadConstraints {
   readonly declineRate?: number;
   /** How many times a buyer resubmits the same checkout after waiting in vain. Default 2. */
   readonly buyerRetries?: number;
+  /** Probability that a card asks its holder to confirm the payment (3-D Secure); the buyer does, while waiting. Default 0. */
+  readonly paymentActionRate?: number;
+  /** Probability that the provider settles a payment later (`processing`), by webhook. Default 0. */
+  readonly processingRate?: number;
   /** Probability that a checkout agrees to a backorder if stock runs out after acceptance (async-reservation). Default 0. */
   readonly backorderRate?: number;
 }
@@ -68,6 +72,8 @@ export const workloadDefaults: Required<WorkloadConstraints> = {
   declineRate: 0.05,
   buyerRetries: 2,
   backorderRate: 0,
+  paymentActionRate: 0,
+  processingRate: 0,
 };
 
 export const timingDefaults: Required<TimingConstraints> = {

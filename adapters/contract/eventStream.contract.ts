@@ -14,12 +14,19 @@ export function eventStreamContract(name: string, make: Make): void {
   describe(`event stream contract (${name})`, () => {
     const fresh = async () => make(new ManualClock(0));
 
-    it("gives offsets from 1 and delivers a republished event again under a new offset", async () => {
+    it("gives offsets from 1; a republished event is appended again under a new offset or absorbed under its first", async () => {
       const s = await fresh();
       expect(await s.publish(event("a"))).toEqual({ eventId: "a", topic: "orders", payload: '{"id":"a"}', offset: 1 });
       expect((await s.publish(event("b"))).offset).toBe(2);
-      expect((await s.publish(event("a"))).offset).toBe(3);
-      expect((await s.poll("c1", 10)).map((d) => [d.offset, d.eventId])).toEqual([[1, "a"], [2, "b"], [3, "a"]]);
+      // At least once, not exactly once: memory and SQLite append the repeat, JetStream's Nats-Msg-Id
+      // window absorbs it. What every engine must do: poll returns exactly the deliveries publish
+      // answered, in offset order, and never loses one.
+      const again = await s.publish(event("a"));
+      expect(again).toMatchObject({ eventId: "a" });
+      expect([1, 3]).toContain(again.offset);
+      const expected = again.offset === 3 ? [[1, "a"], [2, "b"], [3, "a"]] : [[1, "a"], [2, "b"]];
+      expect((await s.poll("c1", 10)).map((d) => [d.offset, d.eventId])).toEqual(expected);
+      expect((await s.publish(event("c"))).offset).toBe(expected.length + 1);
     });
 
     it("polls after each consumer's own committed offset, up to a limit", async () => {
@@ -52,8 +59,10 @@ export function eventStreamContract(name: string, make: Make): void {
       await s.publish(event("a"));
       let effects = 0;
       const results: boolean[] = [];
-      for (const d of await s.poll("mailer", 10)) results.push(await s.consumeOnce("mailer", d.eventId, () => void effects++));
-      expect(results).toEqual([true, false]);
+      const deliveries = await s.poll("mailer", 10);
+      // Every delivery of "a" the engine kept, then one more redelivery (a poll before the commit).
+      for (const d of [...deliveries, ...deliveries.slice(0, 1)]) results.push(await s.consumeOnce("mailer", d.eventId, () => void effects++));
+      expect(results).toEqual([true, ...deliveries.map(() => false)]);
       expect(effects).toBe(1);
       expect(await s.consumeOnce("audit", EventId("a"), () => void effects++)).toBe(true);
       expect(effects).toBe(2);

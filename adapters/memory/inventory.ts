@@ -150,6 +150,10 @@ export class MemoryInventory implements InventoryStore {
     return keys === undefined ? [] : keys.map((k) => this.reservations.get(k) as Reservation);
   }
 
+  async all(): Promise<Reservation[]> {
+    return [...this.reservations.values()];
+  }
+
   async movements(sku: Sku, location: LocationId): Promise<StockMovement[]> {
     requireKey(sku, "sku");
     requireKey(location, "location");

@@ -114,6 +114,20 @@ describe("LedgerPaymentService", () => {
     expect(await ledger.get(M, authCommand.key)).toMatchObject({ status: "failed", reconciliation: "reconciled" });
   });
 
+  it("a retry after a not-found reconciliation that the provider processes but answers 5xx is unknown, not declined (regression)", async () => {
+    // Lost twice: reconciliation settles the row as "never reached the provider". The retry then lands
+    // and the provider charges, but answers 500: the row must go back to unknown, never stay failed.
+    const { service, ledger, model } = setup(["request-lost", "request-lost", null, "error-after"]);
+    expect((await service.authorize(authCommand)).status).toBe("unknown");
+    expect((await service.reconcile(authCommand.key)).status).toBe("unknown");
+    expect((await service.reconcile(authCommand.key)).status).toBe("declined");
+    const retry = await service.authorize(authCommand);
+    expect(model.charges().map((c) => c.status)).toEqual(["authorized"]);
+    expect(retry.status).toBe("unknown");
+    expect(await ledger.get(M, authCommand.key)).toMatchObject({ status: "unknown", reconciliation: "needed" });
+    expect(await service.reconcile(authCommand.key)).toMatchObject({ status: "succeeded", providerRef: model.charges()[0]!.id });
+  });
+
   it("a 5xx after processing is unknown; retrying under the same key replays instead of charging again", async () => {
     const { service, ledger, model } = setup(["error-after"]);
     expect((await service.authorize(authCommand)).status).toBe("unknown");

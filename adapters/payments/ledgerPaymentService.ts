@@ -31,9 +31,26 @@ interface Operation {
   readonly call: () => Promise<ProviderResponse>;
 }
 
-type Truth = { readonly status: "succeeded"; readonly charge: ProviderCharge } | { readonly status: "failed"; readonly reason: string };
+type Truth =
+  | { readonly status: "succeeded"; readonly charge: ProviderCharge }
+  | { readonly status: "failed"; readonly reason: string }
+  /** The provider holds the request and waits (for the buyer, or for its own settlement). */
+  | { readonly status: "pending"; readonly charge: ProviderCharge & { readonly status: "requires_action" | "processing" } };
+
+const isPendingCharge = (c: ProviderCharge): c is ProviderCharge & { readonly status: "requires_action" | "processing" } => c.status === "requires_action" || c.status === "processing";
 
 const isErrorBody = (b: unknown): b is ProviderErrorBody => typeof b === "object" && b !== null && "error" in b;
+/**
+ * A search's answer as a list, or a thrown ProviderHttpError: under a 5xx the provider answers an
+ * error object, and reading that as "no charges" would record a charge that exists as not found.
+ */
+function chargeList(answer: unknown): ProviderCharge[] {
+  if (Array.isArray(answer)) return answer as ProviderCharge[];
+  const r = answer as { status?: unknown; body?: unknown } | null;
+  const status = typeof r?.status === "number" ? r.status : 502;
+  throw new ProviderHttpError(status >= 500 ? status : 502, isErrorBody(r?.body) ? r.body : null);
+}
+
 const isCharge = (b: unknown): b is ProviderCharge => typeof b === "object" && b !== null && "id" in b && typeof (b as { id: unknown }).id === "string";
 /** Errors that leave the provider's side unknown (it may or may not have acted). */
 const isUnknownOutcome = (e: unknown): e is ProviderUnreachable | ProviderHttpError =>
@@ -130,6 +147,7 @@ export class LedgerPaymentService implements PaymentService {
       if (!isUnknownOutcome(e)) throw e;
       return this.recordUnknown(row.key, `reconciliation could not reach the provider: ${(e as Error).message}`);
     }
+    if (truth.status === "pending") return this.recordPending(row.key, truth.charge);
     const recorded =
       truth.status === "succeeded"
         ? await this.ledger.record(this.merchantId, key, { status: "succeeded", providerRef: truth.charge.id, response: JSON.stringify(truth.charge), reconciliation: "reconciled" })
@@ -139,6 +157,14 @@ export class LedgerPaymentService implements PaymentService {
             reconciliation: "reconciled",
           });
     return resultOf(recorded);
+  }
+
+  /**
+   * Every charge the provider holds for a checkout (by merchant reference): how reconciliation finds
+   * orphans. Throws when the provider cannot answer; a failed lookup never reads as "no charges".
+   */
+  async chargesFor(checkoutId: CheckoutId): Promise<readonly ProviderCharge[]> {
+    return chargeList(await this.provider.searchByReference(this.merchantId, checkoutId));
   }
 
   // --- internals ---
@@ -170,6 +196,7 @@ export class LedgerPaymentService implements PaymentService {
     }
     const wasNeeded = begun.record.reconciliation === "needed";
     const settledReconciliation = wasNeeded ? "reconciled" : "none";
+    if (response.status >= 200 && response.status < 300 && isCharge(response.body) && isPendingCharge(response.body)) return this.recordPending(op.key, response.body);
     if (response.status >= 200 && response.status < 300 && isCharge(response.body)) {
       const row = await this.ledger.record(this.merchantId, op.key, {
         status: "succeeded",
@@ -188,21 +215,33 @@ export class LedgerPaymentService implements PaymentService {
     return resultOf(row);
   }
 
-  /** Marks a row unknown (reconciliation needed) unless a concurrent attempt already settled it. */
+  /**
+   * Marks a row unknown (reconciliation needed) unless a concurrent attempt already settled it. A row
+   * settled as "the provider never saw it" is not settled against this attempt, which the provider may
+   * just have processed (a 5xx after processing): it goes back to unknown.
+   */
   private async recordUnknown(key: IdempotencyKey, reason: string): Promise<PaymentResult> {
     const current = await this.ledger.get(this.merchantId, key);
-    if (current !== undefined && (current.status === "succeeded" || current.status === "failed") && current.reconciliation !== "needed") return resultOf(current);
+    const settled = current !== undefined && (current.status === "succeeded" || (current.status === "failed" && !neverReachedProvider(current)));
+    if (settled && current.reconciliation !== "needed") return resultOf(current);
     await this.ledger.record(this.merchantId, key, { status: "unknown", reconciliation: "needed" });
     return { status: "unknown", reason };
+  }
+
+  /** The provider acted and waits: the row stays open for reconciliation, with the charge it made. */
+  private async recordPending(key: IdempotencyKey, charge: ProviderCharge & { readonly status: "requires_action" | "processing" }): Promise<PaymentResult> {
+    await this.ledger.record(this.merchantId, key, { status: "unknown", providerRef: charge.id, response: JSON.stringify(charge), reconciliation: "needed" });
+    return { status: "unknown", reason: `payment ${charge.id} is ${charge.status}`, pending: charge.status };
   }
 
   /** Asks the provider what actually happened to the operation behind this row. */
   private async findTruth(row: PaymentRecord): Promise<Truth> {
     if (row.operation === "authorize") {
-      const charges = await this.provider.searchByKey(this.merchantId, row.key);
+      const charges = chargeList(await this.provider.searchByKey(this.merchantId, row.key));
       const charge = charges[charges.length - 1];
       if (charge === undefined) return { status: "failed", reason: `not found: the provider has no charge for key ${row.key}` };
       if (charge.status === "declined") return { status: "failed", reason: `card_declined: charge ${charge.id} was declined` };
+      if (isPendingCharge(charge)) return { status: "pending", charge };
       return { status: "succeeded", charge };
     }
     // Capture, void and refund leave no searchable key: read the state of the charge they act on.
@@ -221,7 +260,7 @@ export class LedgerPaymentService implements PaymentService {
     const rows = await this.ledger.findByCheckout(row.checkoutId);
     const auth = rows.find((r) => r.operation === "authorize" && r.status === "succeeded" && r.providerRef !== null);
     if (auth?.providerRef) return auth.providerRef;
-    const charges = await this.provider.searchByReference(this.merchantId, row.checkoutId);
+    const charges = chargeList(await this.provider.searchByReference(this.merchantId, row.checkoutId));
     return charges.find((c) => c.status !== "declined")?.id;
   }
 }

@@ -330,6 +330,11 @@ export class PostgresInventory implements InventoryStore {
     return this.read(this.pool, r.rows.map((x) => x.key));
   }
 
+  async all(): Promise<Reservation[]> {
+    const r = await this.pool.query<{ key: string }>(`SELECT key FROM ${this.t.reservations} ORDER BY seq`);
+    return this.read(this.pool, r.rows.map((x) => x.key));
+  }
+
   async movements(sku: Sku, location: LocationId): Promise<StockMovement[]> {
     requireKey(sku, "sku");
     requireKey(location, "location");

@@ -6,6 +6,7 @@ import { pgConfig, probePostgres, type ProbeResult } from "./connection.ts";
 /** Probes the configured server once; the caller skips its suites with `skipReason` when it is down. */
 export async function postgresForTests(): Promise<{ readonly available: boolean; readonly skipReason: string; readonly probe: ProbeResult }> {
   const probe = await probePostgres(pgConfig());
+  if (!probe.ok && process.env["CHECKOUT_SIM_REQUIRE_ENGINES"] === "1") throw new Error(`postgres tests must run here (CHECKOUT_SIM_REQUIRE_ENGINES=1): ${probe.reason}`);
   if (!probe.ok) process.stderr.write(`postgres tests skipped: ${probe.reason}\n`);
   return { available: probe.ok, skipReason: probe.ok ? "" : probe.reason, probe };
 }

@@ -31,6 +31,13 @@ export interface ProviderModelOptions {
   readonly merchants: readonly MerchantId[];
   /** Deterministic card declines. Default: never decline. */
   readonly declineWhen?: (input: DeclineInput) => boolean;
+  /**
+   * Asynchronous payments: a card that asks its holder to confirm (`requires_action`, 3-D Secure) or a
+   * payment the provider settles later (`processing`). Default: every payment settles at once.
+   */
+  readonly pendingWhen?: (input: DeclineInput) => "requires_action" | "processing" | undefined;
+  /** How long a `processing` payment takes to settle, in clock ms. Default 3000. */
+  readonly processingMs?: number;
   /** How long a stored idempotent response is kept, in clock milliseconds. Default 24 h (Stripe's). */
   readonly idempotencyTtlMs?: number;
   /** Per-merchant fixed-window rate limit on mutating requests. Default: none. */
@@ -129,6 +136,10 @@ export class ProviderModel implements PaymentProvider {
   private readonly eventLog: WebhookEvent[] = [];
   private outbox: WebhookEvent[] = [];
   private chargeSeq = 0;
+  private readonly pendingWhen: (input: DeclineInput) => "requires_action" | "processing" | undefined;
+  private readonly processingMs: number;
+  /** Processing payments and how each settles, in order of creation. */
+  private settlements: { readonly chargeId: ProviderRef; readonly at: number; readonly declines: boolean }[] = [];
   private eventSeq = 0;
   private ticketSeq = 0;
 
@@ -139,6 +150,8 @@ export class ProviderModel implements PaymentProvider {
     this.clock = options.clock;
     this.merchantSet = new Set(options.merchants);
     this.declineWhen = options.declineWhen ?? (() => false);
+    this.pendingWhen = options.pendingWhen ?? (() => undefined);
+    this.processingMs = options.processingMs ?? 3000;
     this.ttlMs = ttl;
     this.rateLimit = options.rateLimit;
   }
@@ -241,6 +254,35 @@ export class ProviderModel implements PaymentProvider {
     return out;
   }
 
+  // --- the buyer's side and the provider's own progress (not part of the merchant's port) ---
+
+  /** Charges of a reference waiting for their holder's confirmation: what the buyer's browser shows. */
+  pendingActions(merchant: MerchantId, reference: string): ProviderCharge[] {
+    return this.findByReference(merchant, reference).filter((c) => c.status === "requires_action");
+  }
+
+  /** The card holder confirms (3-D Secure passed): the charge is authorized and a webhook says so. */
+  confirmAction(chargeId: ProviderRef): boolean {
+    const charge = this.chargeById.get(chargeId);
+    if (charge === undefined || charge.status !== "requires_action") return false;
+    this.update({ ...charge, status: "authorized" }, "charge.authorized", charge.amount.amount);
+    return true;
+  }
+
+  /** Settles every processing payment whose time has come (authorized or declined, with its webhook). */
+  settleDue(): void {
+    const now = this.clock.now();
+    const due = this.settlements.filter((s) => s.at <= now);
+    if (due.length === 0) return;
+    this.settlements = this.settlements.filter((s) => s.at > now);
+    for (const s of due) {
+      const charge = this.chargeById.get(s.chargeId);
+      if (charge === undefined || charge.status !== "processing") continue;
+      if (s.declines) this.update({ ...charge, status: "declined" }, "charge.declined", charge.amount.amount);
+      else this.update({ ...charge, status: "authorized" }, "charge.authorized", charge.amount.amount);
+    }
+  }
+
   // --- PaymentProvider port (async shell over the synchronous core) ---
 
   async authorize(merchant: MerchantId, key: IdempotencyKey, params: AuthorizeParams): Promise<ProviderResponse> {
@@ -304,7 +346,9 @@ export class ProviderModel implements PaymentProvider {
         return this.update({ ...charge, status: "captured", capturedAmount: r.amount }, "charge.captured", r.amount);
       }
       case "void": {
-        if (charge.status !== "authorized") return reply(400, errorBody("invalid_request", `charge ${charge.id} is ${charge.status}; only an authorized charge can be voided`));
+        // Cancelling a payment that still waits for its holder is a void too (Stripe cancels the intent).
+        if (charge.status !== "authorized" && charge.status !== "requires_action")
+          return reply(400, errorBody("invalid_request", `charge ${charge.id} is ${charge.status}; only an authorized charge can be voided`));
         return this.update({ ...charge, status: "voided" }, "charge.voided", charge.amount.amount);
       }
       case "refund": {
@@ -318,11 +362,14 @@ export class ProviderModel implements PaymentProvider {
 
   private executeAuthorize(merchantId: MerchantId, key: IdempotencyKey, amount: Money, reference: string): ProviderResponse {
     const declined = this.declineWhen({ merchantId, key, amount, reference });
+    const pending = this.pendingWhen({ merchantId, key, amount, reference });
+    // A processing payment may still be declined, later; a card that asks for action declines at once.
+    const status = pending === "processing" ? "processing" : declined ? "declined" : (pending ?? "authorized");
     const charge: ProviderCharge = {
       id: ProviderRef(`ch_${++this.chargeSeq}`),
       merchantId,
       amount,
-      status: declined ? "declined" : "authorized",
+      status,
       capturedAmount: 0,
       refundedAmount: 0,
       reference,
@@ -332,6 +379,11 @@ export class ProviderModel implements PaymentProvider {
     this.chargeById.set(charge.id, charge);
     push(this.chargesByKey, scope(merchantId, key), charge.id);
     push(this.chargesByReference, scope(merchantId, reference), charge.id);
+    if (status === "processing") {
+      this.settlements.push({ chargeId: charge.id, at: this.clock.now() + this.processingMs, declines: declined });
+      return reply(200, charge);
+    }
+    if (status === "requires_action") return reply(200, charge);
     this.emit(declined ? "charge.declined" : "charge.authorized", charge, amount.amount);
     return declined ? reply(402, errorBody("card_declined", `the card was declined (charge ${charge.id})`)) : reply(200, charge);
   }

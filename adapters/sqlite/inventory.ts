@@ -172,6 +172,7 @@ export class SqliteInventory implements InventoryStore {
       reservationsByCheckout: db.prepare<[string], ReservationRow>(
         `SELECT ${RESERVATION_COLUMNS} FROM inventory_reservations WHERE checkout_id = ? ORDER BY seq`,
       ),
+      allReservations: db.prepare<[], ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM inventory_reservations ORDER BY seq`),
       due: db.prepare<[number], ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM inventory_reservations WHERE status = 'held' AND expires_at <= ?`),
       lines: db.prepare<[number], LineRow>("SELECT sku, location, quantity FROM inventory_reservation_lines WHERE reservation_seq = ? ORDER BY position"),
       insertReservation: db.prepare<[string, string, number, number]>(
@@ -282,6 +283,10 @@ export class SqliteInventory implements InventoryStore {
   async findByCheckout(checkoutId: CheckoutId): Promise<Reservation[]> {
     requireKey(checkoutId, "checkoutId");
     return this.s.reservationsByCheckout.all(checkoutId).map((row) => this.load(row));
+  }
+
+  async all(): Promise<Reservation[]> {
+    return this.s.allReservations.all().map((row) => this.load(row));
   }
 
   async movements(sku: Sku, location: LocationId): Promise<StockMovement[]> {

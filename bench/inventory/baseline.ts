@@ -4,13 +4,18 @@
 //  sqlite: a plain better-sqlite3 loop, conditional UPDATE + INSERT, `buyers` reservations per transaction
 //          (the most the batching reserver can see at once in a closed loop).
 //  postgres: `buyers` plain pg clients, each looping the conditional statement in autocommit.
+//  redis: `buyers` plain ioredis clients, each looping EVALSHA of the conditional Lua script (as
+//         redis-benchmark loops one command), on the same hot key.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { Redis } from "ioredis";
+import { connectRedis } from "../../adapters/redis/connection.ts";
 import { openDatabase } from "../../adapters/sqlite/db.ts";
 import type { CellSetup, EngineName } from "./model.ts";
 import { createPgSchema } from "./strategies/postgres.ts";
+import { benchPrefix, deleteBenchPrefix, loadRedisStock, RESERVE_SCRIPT, reservationsKey, stockKey } from "./strategies/redis.ts";
 import { loadSqliteStock } from "./strategies/sqlite.ts";
 import { RowLog } from "./rowLog.ts";
 
@@ -114,7 +119,37 @@ export async function postgresBaseline(setup: CellSetup, limits: BaselineLimits,
   }
 }
 
-export function engineBaseline(engine: EngineName, setup: CellSetup, limits: BaselineLimits, config: pg.PoolConfig): Promise<BaselineResult> | BaselineResult {
+export async function redisBaseline(setup: CellSetup, limits: BaselineLimits, url?: string): Promise<BaselineResult> {
+  const prefix = benchPrefix("raw");
+  const clients: Redis[] = Array.from({ length: Math.max(1, setup.connections) }, () => connectRedis(url));
+  const admin = clients[0] as Redis;
+  try {
+    await Promise.all(clients.map((c) => c.ping()));
+    await admin.script("LOAD", RESERVE_SCRIPT.source);
+    await loadRedisStock(admin, prefix, setup);
+    let next = 0;
+    let committed = 0;
+    const requestsMax = limits.requests ?? Number.POSITIVE_INFINITY;
+    const t0 = performance.now();
+    const deadline = t0 + (limits.durationMs ?? Number.POSITIVE_INFINITY);
+    await Promise.all(
+      clients.map(async (c) => {
+        while (next < requestsMax && performance.now() < deadline) {
+          const i = next++;
+          const sku = setup.skus[i % setup.skus.length] as string;
+          const r = await c.evalsha(RESERVE_SCRIPT.sha, 2, stockKey(prefix, sku), reservationsKey(prefix, sku), i + 1, limits.quantity, "");
+          if (r === 1) committed += 1;
+        }
+      }),
+    );
+    return { committed, reservationsPerSec: committed / ((performance.now() - t0) / 1000) };
+  } finally {
+    await deleteBenchPrefix(admin, prefix).catch(() => undefined);
+    await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}
+
+export function engineBaseline(engine: EngineName, setup: CellSetup, limits: BaselineLimits, config: pg.PoolConfig, redisUrl?: string): Promise<BaselineResult> | BaselineResult {
   switch (engine) {
     case "memory":
       return memoryBaseline(setup, limits);
@@ -124,5 +159,7 @@ export function engineBaseline(engine: EngineName, setup: CellSetup, limits: Bas
       return sqliteBaseline(setup, limits, "FULL");
     case "postgres":
       return postgresBaseline(setup, limits, config);
+    case "redis":
+      return redisBaseline(setup, limits, redisUrl);
   }
 }

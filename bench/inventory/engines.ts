@@ -3,9 +3,15 @@ import type pg from "pg";
 import type { CellSetup, ContentionStore, EngineName, StrategyName } from "./model.ts";
 import { MemoryContentionStore } from "./strategies/memory.ts";
 import { PostgresContentionStore } from "./strategies/postgres.ts";
+import { REDIS_STRATEGIES, RedisContentionStore } from "./strategies/redis.ts";
 import { SqliteContentionStore } from "./strategies/sqlite.ts";
 
-export async function openContentionStore(engine: EngineName, strategy: StrategyName, setup: CellSetup, pgConfig: pg.PoolConfig): Promise<ContentionStore> {
+/** Whether an engine implements a strategy: every engine does all, except Redis (no row locks, see strategies/redis.ts). */
+export function engineSupports(engine: EngineName, strategy: StrategyName): boolean {
+  return engine !== "redis" || REDIS_STRATEGIES.includes(strategy);
+}
+
+export async function openContentionStore(engine: EngineName, strategy: StrategyName, setup: CellSetup, pgConfig: pg.PoolConfig, redisUrl?: string): Promise<ContentionStore> {
   switch (engine) {
     case "memory":
       return new MemoryContentionStore(strategy, setup);
@@ -15,5 +21,7 @@ export async function openContentionStore(engine: EngineName, strategy: Strategy
       return new SqliteContentionStore(strategy, setup, "FULL");
     case "postgres":
       return PostgresContentionStore.open(strategy, setup, pgConfig);
+    case "redis":
+      return RedisContentionStore.open(strategy, setup, redisUrl);
   }
 }

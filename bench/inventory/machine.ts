@@ -11,9 +11,11 @@ export interface MachineInfo {
   readonly sqlite: string;
   /** Server version, or why PostgreSQL was not used. */
   readonly postgres: string;
+  /** Server version, or why Redis was not used. */
+  readonly redis: string;
 }
 
-export function machineInfo(postgres: string): MachineInfo {
+export function machineInfo(postgres: string, redis = "not used"): MachineInfo {
   const cpus = os.cpus();
   const db = new Database(":memory:");
   const sqlite = (db.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v;
@@ -26,5 +28,6 @@ export function machineInfo(postgres: string): MachineInfo {
     node: process.version,
     sqlite,
     postgres,
+    redis,
   };
 }

@@ -10,7 +10,7 @@ export function renderMarkdown(r: InventoryBenchResult): string {
   const lines = [
     "# Inventory contention benchmark",
     "",
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}; Node ${m.node}; SQLite ${m.sqlite}; PostgreSQL ${m.postgres}.`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}; Node ${m.node}; SQLite ${m.sqlite}; PostgreSQL ${m.postgres}; Redis ${m.redis}.`,
     "",
     `Workload: ${o.buyers} buyers, ${o.hotSkus} hot SKU(s), quantity ${o.quantity}, stock ${stockPerSku(o)} per SKU, ` +
       `${o.requests !== undefined ? `${o.requests} requests` : `${o.durationMs ?? 400} ms`} per cell, ` +

@@ -1,7 +1,7 @@
 // The vocabulary of the inventory contention benchmark: engines, strategies, what one reservation
 // attempt can return, and the store surface every engine x strategy pair offers the harness.
 
-export const ENGINES = ["memory", "sqlite-normal", "sqlite-full", "postgres"] as const;
+export const ENGINES = ["memory", "sqlite-normal", "sqlite-full", "postgres", "redis"] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
@@ -57,7 +57,7 @@ export interface CellSetup {
   readonly stockPerSku: number;
   /** Rows per SKU for the buckets strategy (1 for every other strategy). */
   readonly buckets: number;
-  /** Concurrent clients: connections on SQLite and PostgreSQL. */
+  /** Concurrent clients: connections on SQLite, PostgreSQL and Redis. */
   readonly connections: number;
   /** Attempts after the first for optimistic compare-and-set. */
   readonly retriesMax: number;

@@ -1,9 +1,10 @@
 // A whole inventory benchmark run: probe engines, run each engine's raw baseline, then every
 // strategy cell, audit each, and collect the report. Progress goes to `log` (stderr in the CLI).
 import { describeTarget, pgConfig, probePostgres } from "../../adapters/postgres/connection.ts";
+import { probeRedis } from "../../adapters/redis/connection.ts";
 import { engineBaseline } from "./baseline.ts";
 import { runCell } from "./cell.ts";
-import { openContentionStore } from "./engines.ts";
+import { engineSupports, openContentionStore } from "./engines.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
 import type { CellSetup, EngineName } from "./model.ts";
 import { RAW } from "./model.ts";
@@ -77,6 +78,18 @@ export async function runInventoryBench(options: InventoryBenchOptions, log: (li
       engines = engines.filter((e) => e !== "postgres");
     }
   }
+  let redisVersion = "not used";
+  if (engines.includes("redis")) {
+    const probe = await probeRedis(options.redisUrl);
+    if (probe.ok) redisVersion = probe.version;
+    else {
+      redisVersion = "unreachable";
+      const line = `bench inventory: redis cells skipped: ${probe.reason}`;
+      skipped.push(line);
+      log(line);
+      engines = engines.filter((e) => e !== "redis");
+    }
+  }
   const limits = {
     quantity: options.quantity,
     ...(options.requests !== undefined ? { requests: options.requests } : { durationMs: options.durationMs ?? DEFAULT_DURATION_MS }),
@@ -92,13 +105,19 @@ export async function runInventoryBench(options: InventoryBenchOptions, log: (li
   };
 
   for (const engine of engines) {
-    const raw = await engineBaseline(engine, setup, limits, config);
+    const raw = await engineBaseline(engine, setup, limits, config, options.redisUrl);
     push(
       { engine, strategy: RAW, buyers: options.buyers, hotSkus: options.hotSkus, reservationsPerSec: round(raw.reservationsPerSec, 1), p50Ms: null, p99Ms: null, p999Ms: null, aborts: 0, retries: 0, oversell: 0, undersell: 0, baselineRatio: 1 },
       { deadlocks: 0, busy: 0, auditOk: true, violations: [], attempted: raw.committed, committed: raw.committed },
     );
     for (const strategy of options.strategies) {
-      const store = await openContentionStore(engine, strategy, setup, config);
+      if (!engineSupports(engine, strategy)) {
+        const line = `bench inventory: ${engine}/${strategy} skipped: not implemented on ${engine} (one command or script runs at a time there; no row locks to take)`;
+        skipped.push(line);
+        log(line);
+        continue;
+      }
+      const store = await openContentionStore(engine, strategy, setup, config, options.redisUrl);
       try {
         const m = await runCell(store, {
           skus,
@@ -130,5 +149,5 @@ export async function runInventoryBench(options: InventoryBenchOptions, log: (li
       }
     }
   }
-  return { report: { machine: machineInfo(postgresVersion), cells }, extras, skipped, options };
+  return { report: { machine: machineInfo(postgresVersion, redisVersion), cells }, extras, skipped, options };
 }

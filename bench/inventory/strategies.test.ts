@@ -1,15 +1,16 @@
-// Every strategy on every engine (PostgreSQL included when a server is reachable): concurrent
+// Every strategy on every engine (PostgreSQL and Redis included when a server is reachable): concurrent
 // reservations never oversell, releases return stock exactly, and the audit catches the broken
 // read-then-write strategy overselling. Small counts: these prove correctness, not speed.
 import { describe, expect, it } from "vitest";
 import { pgConfig } from "../../adapters/postgres/connection.ts";
 import { postgresForTests } from "../../adapters/postgres/testing.ts";
+import { redisForTests } from "../../adapters/redis/testing.ts";
 import { auditStock, undersell } from "./audit.ts";
-import { openContentionStore } from "./engines.ts";
+import { engineSupports, openContentionStore } from "./engines.ts";
 import type { CellSetup, EngineName, ReserveOutcome, StrategyName } from "./model.ts";
 import { ENGINES, STRATEGIES } from "./model.ts";
 
-const pgEnv = await postgresForTests();
+const [pgEnv, redisEnv] = await Promise.all([postgresForTests(), redisForTests()]);
 const config = pgConfig();
 const SAFE = STRATEGIES.filter((s) => s !== "broken");
 
@@ -23,8 +24,8 @@ async function storm(reserve: (sku: string, q: number) => Promise<ReserveOutcome
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(engine === "postgres" && !pgEnv.available)(`contention strategies on ${engine}`, () => {
-    for (const strategy of SAFE) {
+  describe.skipIf((engine === "postgres" && !pgEnv.available) || (engine === "redis" && !redisEnv.available))(`contention strategies on ${engine}`, () => {
+    for (const strategy of SAFE.filter((s) => engineSupports(engine, s))) {
       it(`${strategy}: 60 concurrent buyers on 2 hot SKUs with stock for 40 never oversell, and sell out exactly`, async () => {
         const store = await openContentionStore(engine as EngineName, strategy as StrategyName, setup(20), config);
         try {

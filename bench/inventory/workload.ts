@@ -26,6 +26,8 @@ export interface InventoryBenchOptions {
   readonly retriesMax: number;
   /** PostgreSQL URL; default the PG* variables, else postgresql://127.0.0.1:5432/test. */
   readonly pgUrl?: string;
+  /** Redis URL; default REDIS_URL, else redis://127.0.0.1:6379. */
+  readonly redisUrl?: string;
 }
 
 export const DEFAULT_DURATION_MS = 400;

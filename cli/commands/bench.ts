@@ -20,6 +20,7 @@ export interface InventoryFlags {
   buckets?: string;
   retries?: string;
   pg?: string;
+  redis?: string;
   json?: boolean;
   out?: string;
 }
@@ -59,6 +60,7 @@ export function parseInventoryFlags(flags: InventoryFlags): InventoryBenchOption
     ...pick("durationMs", flags.durationMs === undefined ? undefined : bounded(flags.durationMs, "--duration-ms", 1, 3_600_000)),
     ...pick("arrivalRate", flags.arrivalRate === undefined ? undefined : bounded(flags.arrivalRate, "--arrival-rate", 1, 100_000_000)),
     ...pick("pgUrl", flags.pg === undefined ? undefined : checkUrl(flags.pg)),
+    ...pick("redisUrl", flags.redis === undefined ? undefined : checkRedisUrl(flags.redis)),
   };
 }
 
@@ -67,12 +69,17 @@ function checkUrl(url: string): string {
   return url;
 }
 
+function checkRedisUrl(url: string): string {
+  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
+  return url;
+}
+
 export function defineBench(program: Command): void {
   const bench = program.command("bench").description("Measure performance: inventory contention strategies across engines, and the simulator itself");
   bench
     .command("inventory")
     .description("Reservation strategies x engines on hot SKUs: throughput, latency, aborts, and a stock audit per cell (oversell must be 0)")
-    .option("--engine <engines...>", `engines: ${ENGINES.join(", ")} (sqlite = both sqlite modes; default all)`)
+    .option("--engine <engines...>", `engines: ${ENGINES.join(", ")} (sqlite = both sqlite modes; default all; redis runs conditional, optimistic and broken)`)
     .option("--strategy <strategies...>", `strategies: ${STRATEGIES.join(", ")} (default all but broken)`)
     .option("--buyers <n>", "concurrent buyers = connections (default 8)")
     .option("--hot-skus <k>", "hot SKUs the buyers compete for (default 1)")
@@ -84,6 +91,7 @@ export function defineBench(program: Command): void {
     .option("--buckets <k>", "stock rows per SKU for the buckets strategy (default 16)")
     .option("--retries <n>", "optimistic compare-and-set retries (default 16)")
     .option("--pg <url>", "PostgreSQL URL (default: PG* variables, else postgresql://127.0.0.1:5432/test)")
+    .option("--redis <url>", "Redis URL (default: REDIS_URL, else redis://127.0.0.1:6379)")
     .option("--json", "print the JSON report on stdout")
     .option("--out <dir>", "write inventory-bench.md and inventory-bench.json to this directory")
     .action(async (flags: InventoryFlags) => {

@@ -44,6 +44,8 @@ export type StepKind =
   | "not-found"
   /** The payment outcome is unknown: reconcile by the same key. */
   | "unknown"
+  /** The provider holds the payment and waits (3-D Secure by the buyer, or its own settlement): check again later. */
+  | "pending"
   /** Another attempt (webhook, earlier incarnation) already confirmed the order: do not compensate. */
   | "paid"
   /** The hold was released or expired before confirmation. */

@@ -62,11 +62,15 @@ function runnableMachine(policy: ReservationPolicy): BoundMachine {
   return m;
 }
 
-/** Actors alive in this process, per deployment (deps): what a second submit of a running checkout attaches to. */
-const liveByDeps = new WeakMap<CheckoutDeps, Map<string, CheckoutHandle>>();
+/**
+ * Actors alive in one coordinator process (`deps.node`; the deps object when absent): what a second
+ * submit of a running checkout attaches to. A crash starts a new node, so this memory is lost with it.
+ */
+const liveByNode = new WeakMap<object, Map<string, CheckoutHandle>>();
 function liveOf(deps: CheckoutDeps): Map<string, CheckoutHandle> {
-  let live = liveByDeps.get(deps);
-  if (live === undefined) liveByDeps.set(deps, (live = new Map()));
+  const node = deps.node ?? deps;
+  let live = liveByNode.get(node);
+  if (live === undefined) liveByNode.set(node, (live = new Map()));
   return live;
 }
 
@@ -262,7 +266,9 @@ export async function submitCheckout(deps: CheckoutDeps, request: CheckoutReques
   const r = await deps.stores.commands.submit({ checkoutId, buyerId: request.buyerId, requestHash: hashRequest(request), request: JSON.stringify(request) });
   switch (r.status) {
     case "created":
-      return start(deps, checkoutId, bound ?? runnableMachine(options.policy), { input: { request, checkoutId, policy: options.policy } }, options);
+      // A double click whose copy overtook this one may already have started the actor (it found
+      // the record "existing" with no snapshot yet): attach to it instead of racing a second actor.
+      return liveOf(deps).get(checkoutId) ?? start(deps, checkoutId, bound ?? runnableMachine(options.policy), { input: { request, checkoutId, policy: options.policy } }, options);
     case "conflict":
       return settledHandle(checkoutId, { outcome: "rejected", reason: "idempotency-conflict" });
     case "existing":

@@ -42,6 +42,14 @@ export interface CheckoutDeps {
   /** How long a reservation holds stock before the expiry sweep may take it back. */
   readonly holdMs: number;
   readonly mitigations: Mitigations;
+  /**
+   * The running coordinator process this call belongs to (one object per process lifetime). State a
+   * coordinator keeps in memory (its live checkout actors) is keyed by it, so a crash, which starts
+   * a new process, loses that memory and nothing else. Absent: the deps object itself.
+   */
+  readonly node?: object;
+  /** The reservation policy this deployment runs (what recovery restarts a checkout with). */
+  readonly policy?: ReservationPolicy;
 }
 
 /** What the buyer submits: the cart as they saw it, under a client-supplied checkout id. */

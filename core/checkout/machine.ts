@@ -16,7 +16,7 @@ import { backorder, backorderContract } from "./steps/backorder.ts";
 import { capture, captureContract, refund, refundContract } from "./steps/capture.ts";
 import { confirm, confirmContract } from "./steps/confirm.ts";
 import { cancelOrder, cancelOrderContract, createOrder, createOrderContract } from "./steps/createOrder.ts";
-import { reconcileContract, reconcilePayment } from "./steps/reconcilePayment.ts";
+import { awaitPaymentContract, reconcileContract, reconcilePayment } from "./steps/reconcilePayment.ts";
 import { releaseContract, releaseReservation, reserve, reserveContract } from "./steps/reserve.ts";
 import { validate, validateContract } from "./steps/validate.ts";
 
@@ -222,10 +222,17 @@ function states(policy: ReservationPolicy) {
         tx(afterAuthorize, authorizeContract, { attempt: "reset" }, is("ok")),
         tx(unwindPayment, withContract(authorizeContract, { customerFallback: "\"payment declined: try another card\"" }), { attempt: "reset", fail: true, outcome: "rejected" }, is("declined")),
         tx("reconcilingPayment", authorizeContract, { attempt: "reset" }, is("unknown")),
+        tx("awaitingPayment", awaitPaymentContract, { attempt: "reset" }, is("pending")),
       ],
       [tx("reconcilingPayment", authorizeContract, { attempt: "reset" })],
       { entry: { type: "markAuth" }, on: { "payment.settled": settled } },
     ),
+    // The provider holds the payment (the buyer confirms with their bank, or it settles later): look
+    // again every few seconds, a bounded number of times, then give up and unwind.
+    awaitingPayment: {
+      after: { [awaitPaymentContract.timeoutMs]: [tx("reconcilingPayment", awaitPaymentContract)] },
+      on: { "payment.settled": settled },
+    },
     reconcilingPayment: stepState(
       "reconcilingPayment",
       "reconcilePayment",
@@ -237,6 +244,8 @@ function states(policy: ReservationPolicy) {
         tx(unwindPayment, withContract(reconcileContract, { customerFallback: "\"payment not taken: try again\"" }), { attempt: "reset", fail: true, outcome: "rejected" }, is("not-found")),
         tx(unwindPayment, withContract(reconcileContract, { customerFallback: "\"payment not taken: try again\"" }), { attempt: "reset", fail: true, outcome: "rejected" }, is("declined")),
         tx("reconcilingPayment", reconcileContract, { attempt: "retry" }, is("unknown", { retryBelow: reconcileContract.retry.max }), true),
+        tx("awaitingPayment", awaitPaymentContract, { attempt: "retry" }, is("pending", { retryBelow: awaitPaymentContract.retry.max })),
+        tx(unwindPayment, withContract(awaitPaymentContract, { customerFallback: "\"payment not completed; any hold on your card is released\"" }), { attempt: "reset", reason: "payment-not-completed", outcome: "rejected" }, is("pending")),
         tx(unwindPayment, withContract(reconcileContract, { customerFallback: "\"we could not confirm your payment; any charge will be voided\"" }), { attempt: "reset", reason: "payment-unresolved", outcome: "compensated" }, is("unknown")),
       ],
       [tx(unwindPayment, withContract(reconcileContract, { customerFallback: "\"we could not confirm your payment; any charge will be voided\"" }), { attempt: "reset", reason: "payment-unresolved", outcome: "compensated" })],

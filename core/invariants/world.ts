@@ -23,6 +23,33 @@ export interface Submission {
   readonly submission: number;
 }
 
+/** What a buyer was told about a checkout: the storefront's answer, as the harness saw it delivered. */
+export interface BuyerAnswer {
+  /** The client's checkout id. */
+  readonly checkoutId: string;
+  readonly buyerId: string;
+  /** Which click the answer belongs to. */
+  readonly submission: number;
+  readonly at: number;
+  /** A final outcome, or `no-answer` when the buyer stopped waiting (timeout, error, crash). */
+  readonly answer: "confirmed" | "rejected" | "compensated" | "no-answer";
+  readonly reason?: string;
+}
+
+/** One provider webhook and what became of its deliveries. */
+export interface WebhookFact {
+  readonly eventId: string;
+  readonly type: string;
+  readonly chargeId: string;
+  readonly reference: string;
+  /** Delivery attempts made, duplicates included. */
+  readonly attempts: number;
+  /** Some delivery was answered with success. */
+  readonly acknowledged: boolean;
+  /** The provider stopped retrying without an acknowledgement. */
+  readonly gaveUp: boolean;
+}
+
 export interface World {
   /** Virtual time at the end of the run. */
   readonly now: number;
@@ -45,6 +72,15 @@ export interface World {
   readonly submissions: readonly Submission[];
   /** Checkouts that ended, by the checkout id the coordinator used: outcome. */
   readonly outcomes: Readonly<Record<string, string>>;
+  /**
+   * Every answer each buyer was told, in order (absent in worlds built before answers were recorded).
+   * Liveness is judged from these: what buyers saw, not what the system says of itself.
+   */
+  readonly answers?: readonly BuyerAnswer[];
+  /** Client checkout ids whose buyer left on purpose after submitting (never waited for an answer). */
+  readonly abandoned?: readonly string[];
+  /** The provider's webhooks and their deliveries. */
+  readonly webhooks?: readonly WebhookFact[];
   /** True when the run reached its liveness phase, faults healed (liveness is judged only then). */
   readonly healed: boolean;
   /** True when every buyer and checkout finished within the liveness phase: the end state is settled. */

@@ -1,5 +1,6 @@
-// Event stream: at-least-once delivery. Publishing the same event id twice may deliver it twice,
-// so every consumer dedupes by event id in the same transaction as its effect.
+// Event stream: at-least-once delivery. Publishing the same event id twice may deliver it twice (an
+// engine with its own publish dedupe, such as JetStream's Nats-Msg-Id window, absorbs some repeats but
+// never all), so every consumer dedupes by event id in the same transaction as its effect.
 import type { EventId } from "../ids.ts";
 
 export interface StreamEvent {
@@ -14,7 +15,11 @@ export interface Delivery extends StreamEvent {
 }
 
 export interface EventStream {
-  /** Appends an event. At least once: no dedupe here. */
+  /**
+   * Appends an event. At least once: a republish of a known event id is either appended again under a
+   * new offset, or absorbed by the engine's own publish dedupe and answered with the first delivery's
+   * offset. Either way consumers must dedupe (consumeOnce); the port promises no dedupe.
+   */
   publish(event: StreamEvent): Promise<Delivery>;
   /** Deliveries after the consumer's committed offset. */
   poll(consumer: string, limit: number): Promise<Delivery[]>;

@@ -90,4 +90,9 @@ export interface InventoryStore {
   /** Reconciliation: every reservation made for a checkout. */
   findByCheckout(checkoutId: CheckoutId): Promise<Reservation[]>;
   movements(sku: Sku, location: LocationId): Promise<StockMovement[]>;
+  /**
+   * Every reservation the store holds, any status, oldest first: what the checkers judge holds from.
+   * Optional for older adapters; without it the harness finds holds by the checkout ids buyers sent.
+   */
+  all?(): Promise<Reservation[]>;
 }

@@ -4,7 +4,11 @@
 import type { IdempotencyKey, MerchantId, ProviderRef } from "../ids.ts";
 import type { Money } from "../money.ts";
 
-export type ChargeStatus = "authorized" | "captured" | "voided" | "declined";
+/**
+ * `requires_action`: the card asks the buyer to confirm (3-D Secure); no money is held until they do.
+ * `processing`: the provider settles later and says so by webhook (authorized or declined).
+ */
+export type ChargeStatus = "authorized" | "captured" | "voided" | "declined" | "requires_action" | "processing";
 
 /** The provider's (the bank's) record of money moved. The double-charge checker reads these. */
 export interface ProviderCharge {

@@ -3,12 +3,16 @@
 // becomes `unknown`, which `reconcile` resolves by key instead of guessing.
 import type { CheckoutId, IdempotencyKey, OrderId, ProviderRef } from "../ids.ts";
 import type { Money } from "../money.ts";
+import type { ProviderCharge } from "./paymentProvider.ts";
 
 export type PaymentResult =
   | { readonly status: "succeeded"; readonly providerRef: ProviderRef; readonly amount: Money }
   | { readonly status: "declined"; readonly reason: string }
-  /** The provider may or may not have acted. Never retry with a new key: reconcile. */
-  | { readonly status: "unknown"; readonly reason: string };
+  /**
+   * The provider may or may not have acted. Never retry with a new key: reconcile. `pending` says the
+   * provider did act and is waiting: for the buyer (3-D Secure) or for its own settlement.
+   */
+  | { readonly status: "unknown"; readonly reason: string; readonly pending?: "requires_action" | "processing" };
 
 export interface AuthorizeCommand {
   readonly checkoutId: CheckoutId;
@@ -28,4 +32,9 @@ export interface PaymentService {
    * provider cannot be reached either; a key the provider never saw is `declined` ("not found").
    */
   reconcile(key: IdempotencyKey): Promise<PaymentResult>;
+  /**
+   * Every charge the provider holds for a checkout (by merchant reference), for finding orphans.
+   * Throws when the provider cannot answer: a failed lookup is never "no charges".
+   */
+  chargesFor?(checkoutId: CheckoutId): Promise<readonly ProviderCharge[]>;
 }

@@ -42,7 +42,7 @@ export interface OurInventoryOptions {
 const LINES_MAX = 100;
 const MOVEMENT_KINDS: readonly StockMovement["kind"][] = ["receipt", "adjustment", "shipment"];
 
-const rowId = (sku: string, location: string): string => JSON.stringify([sku, location]);
+export const rowId = (sku: string, location: string): string => JSON.stringify([sku, location]);
 const bySkuThenLocation = (a: { sku: string; location: string }, b: { sku: string; location: string }): number =>
   a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.location !== b.location ? (a.location < b.location ? -1 : 1) : 0;
 
@@ -98,10 +98,15 @@ export class OurInventory implements InventoryStore {
       if (free < line.quantity) return { ok: false, reason: "insufficient", sku: line.sku, location: line.location, requested: line.quantity, available: free };
     }
     for (const line of lines) this.rowOf(line).held += line.quantity;
+    return { ok: true, reservation: this.recordHold(key, checkoutId, lines, expiresAt), created: true };
+  }
+
+  /** Writes the hold's own row (the stock columns are the caller's business). */
+  protected recordHold(key: ReservationKey, checkoutId: CheckoutId, lines: readonly ReservationLine[], expiresAt: number): Reservation {
     const reservation: Reservation = Object.freeze({ key, checkoutId, lines, status: "held", createdAt: this.clock.now(), expiresAt });
     this.holds.set(key, reservation);
     this.holdsByCheckout.set(checkoutId, [...(this.holdsByCheckout.get(checkoutId) ?? []), key]);
-    return { ok: true, reservation, created: true };
+    return reservation;
   }
 
   async commit(key: ReservationKey): Promise<TransitionResult> {
@@ -190,7 +195,7 @@ function checkMovement(movement: Omit<StockMovement, "at">): Omit<StockMovement,
 }
 
 /** Validates a reserve request and sums lines that share SKU x location (first appearance first). */
-function checkReserve(request: ReserveRequest): { key: ReservationKey; checkoutId: CheckoutId; lines: readonly ReservationLine[]; expiresAt: number } {
+export function checkReserve(request: ReserveRequest): { key: ReservationKey; checkoutId: CheckoutId; lines: readonly ReservationLine[]; expiresAt: number } {
   if (typeof request !== "object" || request === null) throw new InvalidInput({ field: "request", message: "reserve request must be an object" });
   const key = requireKey(request.key, "key") as ReservationKey;
   const checkoutId = requireKey(request.checkoutId, "checkoutId") as CheckoutId;

@@ -54,7 +54,7 @@ export async function authorizationResult(deps: CheckoutDeps, c: CheckoutContext
     case "declined":
       return result("declined", "payment-declined");
     case "unknown":
-      return result("unknown", "payment-unknown");
+      return r.pending === undefined ? result("unknown", "payment-unknown") : result("pending", `payment-${r.pending}`);
   }
 }
 

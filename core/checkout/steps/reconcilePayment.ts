@@ -15,8 +15,20 @@ export const reconcileContract: TransitionContract = {
   customerFallback: "\"payment is being confirmed, we will email you\"",
 };
 
+/** A payment the provider holds (3-D Secure, processing) is looked up again every few seconds, a bounded number of times. */
+export const awaitPaymentContract: TransitionContract = {
+  owner: "provider",
+  idempotencyKey: "${checkoutId}:auth (the same authorization, looked up again)",
+  timeoutMs: 2_000,
+  retry: { max: 5, backoff: "every 2 s", sameKey: true },
+  reconciliation: "payments.reconcile(${checkoutId}:auth); the payment webhook settles it first when it comes",
+  customerFallback: "\"confirm the payment with your bank\" (3-D Secure), or \"payment processing\"",
+};
+
 export const reconcilePayment: Step = async (deps, c) => {
   if (!deps.mitigations.reconciliation) return result("declined", "payment-unknown-not-reconciled");
+  // Without a stable key there is nothing to look up: the naive client just tries again, under a new key.
+  if (!deps.mitigations["payment-key"]) return result("not-found", "payment-retried-without-key");
   const r = await deps.payments.reconcile(authorizeKey(deps, c, c.authAttempt));
   if (r.status === "declined" && r.reason.startsWith("not_found:")) return result("not-found", "payment-never-reached-provider");
   return authorizationResult(deps, c, r);

@@ -22,7 +22,7 @@ export const releaseContract: TransitionContract = {
   owner: "inventory",
   idempotencyKey: "${checkoutId}:reserve",
   timeoutMs: 2_000,
-  retry: { max: 5, backoff: "immediate re-entry, spaced by the timeout", sameKey: true },
+  retry: { max: 2, backoff: "immediate re-entry, spaced by the timeout", sameKey: true },
   reconciliation: "inventory.get(${checkoutId}:reserve) status; orders.events(orderId) for a confirmation that won",
   customerFallback: "nothing: the hold lapses at expiresAt anyway (reservation-expiry sweep)",
 };
