@@ -2,8 +2,16 @@
 // before reserving stock (sell more, hold nothing for buyers who leave) and, when the reservation then
 // fails, cancels the order without voiding the authorization: money held for a rejected checkout.
 // `npx checkout-sim run --machine examples/own-machine/broken.ts --seeds 20` catches it (README.md).
-import { STEP_CONTRACTS as C } from "../../index.ts";
+import { STEP_CONTRACTS as C, withContract } from "../../index.ts";
 import { end, on, saying, setup, shared, stepState } from "./parts.ts";
+
+/** Waiting for a payment the provider holds (the buyer confirms with their bank): look again every 2 s, 5 times. */
+const AWAIT = withContract(C.reconcilePayment, {
+  idempotencyKey: "${checkoutId}:auth (the same authorization, looked up again)",
+  timeoutMs: 2_000,
+  retry: { max: 5, backoff: "every 2 s", sameKey: true },
+  customerFallback: "\"confirm the payment with your bank\" (3-D Secure), or \"payment processing\"",
+});
 
 /** The states, exported so fixed.ts can show its one-transition fix against them. */
 export const teamStates = {
@@ -16,9 +24,12 @@ export const teamStates = {
         on("reservingStock", C.authorize, "ok"),
         on("cancellingOrder", saying("authorize", "\"payment declined: try another card\""), "declined", { attempt: "reset", fail: true, outcome: "rejected" }),
         on("reconcilingPayment", C.authorize, "unknown"),
+        // The provider holds the payment (3-D Secure, processing): look again in a while.
+        on("awaitingPayment", AWAIT, "pending"),
       ],
       on("reconcilingPayment", C.authorize),
     ),
+    awaitingPayment: { after: { [AWAIT.timeoutMs]: on("reconcilingPayment", AWAIT, undefined, {}) } },
     reconcilingPayment: stepState(
       "reconcilingPayment",
       "reconcilePayment",
@@ -26,6 +37,8 @@ export const teamStates = {
         on("reservingStock", C.reconcilePayment, "ok"),
         on("cancellingOrder", saying("reconcilePayment", "\"payment not taken: try again\""), "not-found", { attempt: "reset", fail: true, outcome: "rejected" }),
         on("cancellingOrder", saying("reconcilePayment", "\"payment not taken: try again\""), "declined", { attempt: "reset", fail: true, outcome: "rejected" }),
+        on("awaitingPayment", AWAIT, { kind: "pending", retryBelow: AWAIT.retry.max }, { attempt: "retry" }),
+        on("cancellingOrder", withContract(AWAIT, { customerFallback: "\"payment not completed; any hold on your card is released\"" }), "pending", { attempt: "reset", reason: "payment-not-completed", outcome: "rejected" }),
         on("voidingAuthorization", saying("reconcilePayment", "\"we could not confirm your payment; any charge will be voided\""), "unknown", { attempt: "reset", reason: "payment-unresolved", outcome: "compensated" }),
       ],
       on("voidingAuthorization", saying("reconcilePayment", "\"we could not confirm your payment; any charge will be voided\""), undefined, { attempt: "reset", reason: "payment-unresolved", outcome: "compensated" }),
@@ -63,7 +76,7 @@ export const teamStates = {
     cancellingOrder: stepState(
       "cancellingOrder",
       "cancelOrder",
-      [on("capturing", saying("cancelOrder", "\"order confirmed\" (another attempt completed it)"), "paid"), on("rejected", C.cancelOrder, "ok", {}, "rejected"), on("compensated", C.cancelOrder, "ok", {})],
+      [on("capturing", saying("cancelOrder", "\"order confirmed\" (another attempt completed it)"), "paid"), on("rejected", C.cancelOrder, { kind: "ok", outcome: "rejected" }, {}), on("compensated", C.cancelOrder, "ok", {})],
       on("compensated", saying("cancelOrder", "order shown as failed; ledger cancellation retried by support"), undefined, {}),
     ),
     confirmed: end("confirmed"),

@@ -14,7 +14,15 @@ interface Effect {
   readonly reason?: string;
 }
 
-type Guard = { readonly type: "is"; readonly params: { readonly kind: StepKind; readonly outcome?: CheckoutOutcome } } | { readonly type: "retryLeft"; readonly params: { readonly max: number } };
+/** Which step result a transition takes: its kind, and optionally the intended outcome or a retry bound. */
+export interface When {
+  readonly kind: StepKind;
+  readonly outcome?: CheckoutOutcome;
+  /** Only while the current step's attempt counter is below this. */
+  readonly retryBelow?: number;
+}
+
+type Guard = { readonly type: "is"; readonly params: When } | { readonly type: "retryLeft"; readonly params: { readonly max: number } };
 
 export interface Tx {
   readonly target: string;
@@ -24,9 +32,9 @@ export interface Tx {
   readonly reenter?: true;
 }
 
-/** A transition to `target` when the step's result is `kind` (any result when omitted). */
-export function on(target: string, meta: TransitionContract, kind?: StepKind, effect: Effect = { attempt: "reset" }, outcome?: CheckoutOutcome): Tx {
-  const guard: Guard | undefined = kind === undefined ? undefined : { type: "is", params: outcome === undefined ? { kind } : { kind, outcome } };
+/** A transition to `target` when the step's result is `when` (a kind, or a kind with conditions); any result when omitted. */
+export function on(target: string, meta: TransitionContract, when?: StepKind | When, effect: Effect = { attempt: "reset" }): Tx {
+  const guard: Guard | undefined = when === undefined ? undefined : { type: "is", params: typeof when === "string" ? { kind: when } : when };
   return { target, meta, actions: { type: "step", params: effect }, ...(guard === undefined ? {} : { guard }) };
 }
 
