@@ -4,13 +4,16 @@ import type { Summary } from "./summary.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-export function renderJunit(summary: Summary): string {
+export function renderJunit(summary: Summary, allowVacuous = false): string {
   const cases = summary.cells;
-  const failures = cases.filter((c) => c.failed > 0).length;
-  const lines = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="checkout-sim" tests="${cases.length}" failures="${failures}">`];
+  const exercised = (scenario: string) => Object.entries(summary.exercised?.[scenario] ?? {});
+  const vacuousFails = (scenario: string) => (allowVacuous ? 0 : exercised(scenario).filter(([, hits]) => hits === 0).length);
+  const total = cases.length + summary.scenarios.reduce((n, s) => n + exercised(s).length, 0);
+  const failures = cases.filter((c) => c.failed > 0).length + summary.scenarios.reduce((n, s) => n + vacuousFails(s), 0);
+  const lines = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="checkout-sim" tests="${total}" failures="${failures}">`];
   for (const scenario of summary.scenarios) {
     const mine = cases.filter((c) => c.scenario === scenario);
-    lines.push(`  <testsuite name="${esc(scenario)}" tests="${mine.length}" failures="${mine.filter((c) => c.failed > 0).length}">`);
+    lines.push(`  <testsuite name="${esc(scenario)}" tests="${mine.length + exercised(scenario).length}" failures="${mine.filter((c) => c.failed > 0).length + vacuousFails(scenario)}">`);
     for (const c of mine) {
       lines.push(`    <testcase classname="${esc(scenario)}" name="${esc(c.invariant)}">`);
       if (c.failed > 0 && c.firstViolation) {
@@ -19,6 +22,12 @@ export function renderJunit(summary: Summary): string {
       } else if (c.unknown === c.runs && c.runs > 0) {
         lines.push(`      <skipped message="verdict unknown in every run: the run never reached a healed, quiescent end"/>`);
       }
+      lines.push(`    </testcase>`);
+    }
+    // Sometimes-assertions: each declared condition must have happened in at least one seed.
+    for (const [condition, hits] of exercised(scenario)) {
+      lines.push(`    <testcase classname="${esc(scenario)}" name="exercised: ${esc(condition)}">`);
+      if (hits === 0) lines.push(allowVacuous ? `      <skipped message="${esc(`${condition} never happened (allowed by --allow-vacuous)`)}"/>` : `      <failure message="${esc(`${scenario}: ${condition} never happened in ${summary.seedsPerScenario ?? "the"} seeds`)}">the run is vacuous for this condition: no seed provoked it</failure>`);
       lines.push(`    </testcase>`);
     }
     lines.push(`  </testsuite>`);

@@ -6,6 +6,7 @@ export const coordinatorCrash: Scenario = {
   name: "coordinator-crash",
   description: "The coordinator dies and recovers from durable checkout records; nothing is lost or done twice.",
   invariants: ["one-order-per-checkout", "no-double-charge", "no-oversell", "no-orphan-payment", "no-leaked-reservation", "events-published", "ledger-append-only", "liveness"],
+  exercises: ["crash-mid-checkout"],
   workload: { buyers: 24, stockPerSku: 20 },
   faults: { "coordinator.crash": 0.5, "store.latency": 0.05 },
 };

@@ -7,6 +7,7 @@ export const duplicateEventsDownstream: Scenario = {
   description: "The stream redelivers events and relays crash mid-batch; each email/fulfillment effect happens once per event.",
   boundary: "Events to downstream systems",
   invariants: ["effects-once", "events-published", "ledger-append-only", "liveness"],
+  exercises: ["duplicate-event-delivered"],
   workload: { buyers: 20, stockPerSku: 40 },
   faults: { "stream.duplicate": 0.4, "store.response-lost": 0.05, "store.request-lost": 0.08, "coordinator.crash": 0.1 },
 };

@@ -8,6 +8,7 @@ export const paidOrderCannotReserve: Scenario = {
   boundary: "Order to inventory",
   policy: "reserve-after-authorization",
   invariants: ["paid-orders-have-stock", "no-oversell", "no-orphan-payment", "no-charge-on-failure", "no-double-charge", "liveness"],
+  exercises: ["concurrent-last-unit"],
   workload: { buyers: 30, hotSkus: 1, stockPerSku: 4 },
   faults: { "store.latency": 0.1, "provider.latency": 0.1 },
 };

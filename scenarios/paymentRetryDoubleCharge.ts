@@ -7,6 +7,7 @@ export const paymentRetryDoubleCharge: Scenario = {
   description: "Lost provider responses and 5xx after processing force retries; still at most one authorization per checkout.",
   boundary: "Payment to order",
   invariants: ["no-double-charge", "no-orphan-payment", "liveness"],
+  exercises: ["answer-lost-after-effect"],
   workload: { buyers: 20, stockPerSku: 40 },
   faults: { "provider.response-lost": 0.35, "provider.5xx-after": 0.15, "provider.5xx-before": 0.1, "provider.latency": 0.1 },
 };

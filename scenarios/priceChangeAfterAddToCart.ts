@@ -7,6 +7,7 @@ export const priceChangeAfterAddToCart: Scenario = {
   description: "Prices change between add-to-cart and checkout; orders must carry checkout-time catalog prices.",
   boundary: "Catalog to cart",
   invariants: ["catalog-price", "one-order-per-checkout", "no-oversell", "liveness"],
+  exercises: ["price-changed-after-add"],
   workload: { buyers: 24, hotSkus: 2, stockPerSku: 30 },
   faults: { "admin.price-change": 0.9, "store.latency": 0.05 },
 };

@@ -9,6 +9,7 @@ export const reservationNeverConverts: Scenario = {
   description: "Buyers leave with stock held, failed checkouts lose their releases; the expiry sweep must return the stock.",
   boundary: "Inventory to fulfillment",
   invariants: ["no-leaked-reservation", "no-oversell", "liveness"],
+  exercises: ["hold-expired-during-payment"],
   workload: { buyers: 24, stockPerSku: 30, declineRate: 0.4 },
   faults: { "buyer.abandon": 0.3, "store.request-lost": 0.35, "coordinator.crash": 0.2 },
 };

@@ -6,6 +6,7 @@ export const slowPaymentOutlivesHold: Scenario = {
   name: "slow-payment-outlives-hold",
   description: "Provider latency longer than the reservation hold, with clock jumps; no oversell, no orphan charge.",
   invariants: ["no-oversell", "paid-orders-have-stock", "no-orphan-payment", "no-double-charge", "liveness"],
+  exercises: ["hold-expired-during-payment"],
   workload: { buyers: 30, hotSkus: 1, stockPerSku: 8 },
   faults: { "provider.latency": 0.5, "clock.jump": 0.2 },
   timing: { holdMs: 600, providerTimeoutMs: 1000 },

@@ -6,6 +6,7 @@ export const webhookRacesStorefront: Scenario = {
   name: "webhook-races-storefront",
   description: "Webhooks arrive duplicated, late and reordered while the storefront completes the same checkout.",
   invariants: ["one-order-per-checkout", "no-double-charge", "no-orphan-payment", "ledger-append-only", "liveness"],
+  exercises: ["webhook-before-storefront", "duplicate-webhook-in-flight"],
   workload: { buyers: 20, stockPerSku: 40 },
-  faults: { "webhook.duplicate": 0.5, "webhook.reorder": 0.5, "webhook.delay": 0.3, "provider.response-lost": 0.2 },
+  faults: { "webhook.duplicate": 0.5, "webhook.concurrent-duplicate": 0.3, "webhook.reorder": 0.5, "webhook.delay": 0.3, "provider.response-lost": 0.2 },
 };

@@ -7,7 +7,7 @@ import { money } from "../core/money.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { CheckoutOutcome, CheckoutRequest } from "../core/checkout/deps.ts";
 import type { BuyerAnswer, PriceChange, Submission } from "../core/invariants/world.ts";
-import type { Harness } from "./harness.ts";
+import type { PortWrapper } from "./harness.ts";
 import { hashString, type SeededRandom } from "./random.ts";
 import { CURRENCY, foreverAlive, MERCHANT, sleep, type RunContext } from "./runContext.ts";
 import type { SystemUnderTest } from "./system.ts";
@@ -74,7 +74,7 @@ export class Buyers {
 
   /** A storefront client's view of the stores: the buyer ports only, as scheduled, faulted calls. */
   private storefront(name: string): Pick<Stores, "catalog" | "cart"> {
-    const harness: Harness = this.ctx.harness;
+    const harness: PortWrapper = this.ctx.harness;
     const p = foreverAlive(name);
     return {
       catalog: harness.wrap("catalog", this.stores.catalog, p, "store", BUYER_PORTS.catalog),
@@ -166,12 +166,14 @@ export class Buyers {
       }
       const request: CheckoutRequest = { checkoutId, buyerId, currency: CURRENCY, lines, submission, ...(acceptsBackorder ? { allowBackorder: true } : {}) };
       submissions.push({ checkoutId, buyerId, at: clock.now(), submission });
-      history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission });
+      const op = history.newOp();
+      history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission }, op);
       const pending = this.system.submit(request).then((h) => h.outcome);
       if (doubleClick && submission === 1) {
         const again: CheckoutRequest = { ...request, submission: 2 };
         submissions.push({ checkoutId, buyerId, at: clock.now(), submission: 2 });
-        history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission: 2 });
+        // The page sends the second click; the buyer reads the answer of the first.
+        history.add(clock.now(), "invoke", process, "checkout", { checkoutId, submission: 2 }, history.newOp());
         void this.system.submit(again).then((h) => h.outcome).catch(() => undefined);
         submission++;
       }
@@ -185,7 +187,7 @@ export class Buyers {
       void this.passPaymentPrompts(process, checkoutId, () => answered);
       result = await withTimeout(clock, pending.catch(() => undefined), waitMs);
       answered = true;
-      history.add(clock.now(), result ? "ok" : "info", process, "checkout", result ?? "no answer");
+      history.add(clock.now(), result ? "ok" : "info", process, "checkout", { checkoutId, ...(result ?? { outcome: "no answer" }) }, op);
       tell(submission, result);
     }
     return result;

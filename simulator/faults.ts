@@ -2,7 +2,7 @@
 // fires by probability at every opportunity. Both decisions are written to the trace.
 import type { History } from "./history.ts";
 import type { SeededRandom } from "./random.ts";
-import type { VirtualClock } from "./clock.ts";
+import type { Clock } from "../core/clock.ts";
 
 export const FAULT_SITES = [
   "store.request-lost", // a store request never arrives; the caller times out
@@ -30,21 +30,78 @@ export type FaultSite = (typeof FAULT_SITES)[number];
 /** Probability per opportunity for each site a scenario uses; sites not named never fire. */
 export type FaultPlan = Partial<Record<FaultSite, number>>;
 
+/**
+ * One firing instance, `SITE@PROCESS/DETAIL#N`: the N-th time (from 1) SITE's probability said "fire"
+ * for that process and detail (the operation or id it hit), e.g.
+ * `store.request-lost@checkout:c-4-1/inventory.release#1`. Shrinking restricts a run to a set of these;
+ * naming the process and operation keeps an instance pointing at the same call when other firings are
+ * dropped, and a suppressed firing still consumes its draw, so the fault stream stays aligned.
+ */
+export type FiringId = string;
+
+/** What a firing instance is counted under: site, process and (when it is a string) the detail. */
+function firingKey(site: string, process: string, detail: unknown): string {
+  return `${site}@${process}${typeof detail === "string" && detail.length > 0 ? `/${detail}` : ""}`;
+}
+
+export function firingId(site: FaultSite, process: string, detail: unknown, n: number): FiringId {
+  return `${firingKey(site, process, detail)}#${n}`;
+}
+
+/** Parses `SITE@PROCESS[/DETAIL]#N`; undefined when it is not one. */
+export function parseFiringId(text: string): { site: FaultSite; key: string; n: number } | undefined {
+  const m = /^(([a-z0-9.-]+)@[^\s,]+)#([1-9][0-9]*)$/.exec(text);
+  if (!m || !(FAULT_SITES as readonly string[]).includes(m[2]!)) return undefined;
+  return { site: m[2] as FaultSite, key: m[1]!, n: Number(m[3]) };
+}
+
+/**
+ * The firing instance of every fault entry in a history (entry index -> id). Without a restriction the
+ * n-th entry under a key is `key#n`. With one, the firings that happened are the kept ids a run reached,
+ * and since a key's ordinals only grow they are the first ones of its kept list.
+ */
+export function firingsOf(entries: readonly { readonly index: number; readonly type: string; readonly f: string; readonly process: string; readonly value?: unknown }[], kept?: readonly string[]): Map<number, FiringId> {
+  const keptByKey = new Map<string, number[]>();
+  for (const id of kept ?? []) {
+    const parsed = parseFiringId(id);
+    if (parsed) keptByKey.set(parsed.key, [...(keptByKey.get(parsed.key) ?? []), parsed.n]);
+  }
+  for (const list of keptByKey.values()) list.sort((a, b) => a - b);
+  const seen = new Map<string, number>();
+  const out = new Map<number, FiringId>();
+  for (const e of entries) {
+    if (e.type !== "fault" || !(FAULT_SITES as readonly string[]).includes(e.f)) continue;
+    const key = firingKey(e.f, e.process, e.value);
+    const k = (seen.get(key) ?? 0) + 1;
+    seen.set(key, k);
+    const n = kept ? keptByKey.get(key)?.[k - 1] : k;
+    if (n !== undefined) out.set(e.index, `${key}#${n}`);
+  }
+  return out;
+}
+
 export class Faults {
   private readonly enabled = new Map<FaultSite, number>();
   private on = true;
   readonly fired = new Map<FaultSite, number>();
   /** Told of every firing (coverage of state x fault pairs). */
   onFire: ((site: FaultSite, process: string) => void) | undefined;
+  /** Per firing key, how many times its probability said "fire" (kept or suppressed): the N of `key#N`. */
+  private readonly drawnToFire = new Map<string, number>();
+  /** Shrinking: only these firing instances may fire; undefined means every one may. */
+  private readonly kept: ReadonlySet<string> | undefined;
 
   constructor(
     plan: FaultPlan,
     private readonly random: SeededRandom,
     private readonly history: History,
-    private readonly clock: VirtualClock,
+    private readonly clock: Clock,
     /** Swarm testing: each planned site is switched on with probability 1/2 per seed. */
     swarm: boolean,
+    /** Restrict firings to these instances (`SITE@PROCESS/DETAIL#N`); absent: no restriction, the trace as always. */
+    firings?: readonly string[],
   ) {
+    this.kept = firings ? new Set(firings) : undefined;
     for (const site of FAULT_SITES) {
       const p = plan[site];
       if (p === undefined || p <= 0) continue;
@@ -74,6 +131,12 @@ export class Faults {
     if (!this.on) return false;
     const p = this.enabled.get(site);
     if (p === undefined || !this.random.chance(p)) return false;
+    if (this.kept) {
+      const key = firingKey(site, process, detail);
+      const n = (this.drawnToFire.get(key) ?? 0) + 1;
+      this.drawnToFire.set(key, n);
+      if (!this.kept.has(`${key}#${n}`)) return false; // suppressed: nothing recorded, nothing drawn
+    }
     this.fired.set(site, (this.fired.get(site) ?? 0) + 1);
     this.history.add(this.clock.now(), "fault", process, site, detail);
     this.onFire?.(site, process);

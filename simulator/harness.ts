@@ -46,7 +46,12 @@ export class RoundTripLost extends Error {
 }
 
 /** Which faults a port's calls are exposed to; stores and the provider fail differently. */
-type PortKind = "store" | "provider";
+export type PortKind = "store" | "provider";
+
+/** What the run's processes wrap their ports with: this scheduled harness, or live mode's (simulator/live/). */
+export interface PortWrapper {
+  wrap<T extends object>(portName: string, target: T, process: ProcessRef, kind?: PortKind, methods?: readonly string[]): T;
+}
 
 /** A process that can die: calls it made are dropped or left unanswered after it crashes. */
 export interface ProcessRef {
@@ -54,7 +59,7 @@ export interface ProcessRef {
   alive: boolean;
 }
 
-export class Harness {
+export class Harness implements PortWrapper {
   /** Calls a process made that are still waiting for the scheduler. */
   constructor(
     private readonly scheduler: Scheduler,

@@ -13,12 +13,12 @@ import type { SystemJob } from "./coordinator.ts";
 import { coordinatorFromMachine } from "./machineCoordinator.ts";
 import { runScenario } from "./run.ts";
 
-/** scenario, policy, seed, trace hash before coordinatorFromMachine (main at 3a8a539, issue 10 merged). */
+/** scenario, policy, seed, trace hash before coordinatorFromMachine (main at 35629a2). */
 const PINNED: readonly [string, ReservationPolicy, number, string][] = [
-  ["flash-sale", "reserve-before-payment", 3, "78d430060619f4f8"],
-  ["coordinator-crash", "reserve-after-authorization", 2, "a458f4e186d5f4d6"],
-  ["webhook-races-storefront", "async-reservation", 1, "3db0cf88c2e885a9"],
-  ["swarm", "reserve-before-payment", 2, "fe627b9d30926c61"],
+  ["flash-sale", "reserve-before-payment", 3, "41ea6bda25d74a32"],
+  ["coordinator-crash", "reserve-after-authorization", 2, "9812efb1439116f9"],
+  ["webhook-races-storefront", "async-reservation", 1, "b445d281adf532ff"],
+  ["swarm", "reserve-before-payment", 2, "c03e5eecc0151524"],
 ];
 
 describe("coordinatorFromMachine", () => {

@@ -6,18 +6,10 @@ import { PROTECTS } from "../core/invariants/index.ts";
 import type { Mitigation } from "../core/checkout/deps.ts";
 import { findScenario } from "../scenarios/index.ts";
 import { runScenario } from "./run.ts";
+import { MITIGATION_SCENARIOS } from "./mitigationScenarios.ts";
 
 /** The scenario that exercises each mitigation, and how many seeds it may take to catch it. */
-const cases: readonly { mitigation: Mitigation; scenario: string; seeds: number }[] = [
-  { mitigation: "reservation", scenario: "flash-sale", seeds: 5 },
-  { mitigation: "payment-key", scenario: "payment-retry-double-charge", seeds: 5 },
-  { mitigation: "checkout-key", scenario: "duplicate-checkout-submission", seeds: 5 },
-  { mitigation: "reconciliation", scenario: "payment-succeeds-order-write-fails", seeds: 5 },
-  { mitigation: "reservation-expiry", scenario: "reservation-never-converts", seeds: 8 },
-  { mitigation: "outbox", scenario: "duplicate-events-downstream", seeds: 8 },
-  { mitigation: "consumer-dedupe", scenario: "duplicate-events-downstream", seeds: 5 },
-  { mitigation: "reprice", scenario: "price-change-after-add-to-cart", seeds: 5 },
-];
+const cases = Object.entries(MITIGATION_SCENARIOS).map(([mitigation, c]) => ({ mitigation: mitigation as Mitigation, ...c }));
 
 describe("each mitigation protects its invariant", () => {
   for (const c of cases) {

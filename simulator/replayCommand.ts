@@ -1,6 +1,19 @@
 // The exact command that replays a run, shrinking overrides included: what a failing CI job prints.
+// Every dimension the shrinker changes has a flag here and in cli/actions/runOptions.ts, so the
+// shrunk run replays with the same trace hash.
 import type { RunOptions } from "./run.ts";
-import { workloadDefaults } from "./scenario.ts";
+import { workloadDefaults, type WorkloadConstraints } from "./scenario.ts";
+
+/** Workload overrides and their flags, in the order the command prints them. */
+export const WORKLOAD_FLAGS = [
+  ["buyers", "--buyers"],
+  ["skus", "--skus"],
+  ["stockPerSku", "--stock-per-sku"],
+  ["linesMax", "--lines-max"],
+  ["quantityMax", "--quantity-max"],
+  ["arrivalWindowMs", "--arrival-window-ms"],
+  ["buyerRetries", "--buyer-retries"],
+] as const satisfies readonly (readonly [keyof WorkloadConstraints, string])[];
 
 /** CLI flags that rebuild a coordinator (`--machine FILE`), registered by whoever built it from them. */
 const coordinatorFlags = new WeakMap<object, readonly string[]>();
@@ -23,9 +36,13 @@ export function replayCommand(o: RunOptions): string {
   if (o.architecture === "monolith") parts.push("--architecture", "monolith");
   if (o.swarm) parts.push("--swarm");
   if (o.strategy && o.strategy !== "random") parts.push("--strategy", o.strategy);
-  if (o.workload?.buyers !== undefined && o.workload.buyers !== (o.scenario.workload?.buyers ?? workloadDefaults.buyers)) parts.push("--buyers", String(o.workload.buyers));
+  for (const [dim, flag] of WORKLOAD_FLAGS) {
+    const value = o.workload?.[dim];
+    if (value !== undefined && value !== (o.scenario.workload?.[dim] ?? workloadDefaults[dim])) parts.push(flag, String(value));
+  }
   if (o.safetyMs !== undefined) parts.push("--safety-ms", String(o.safetyMs));
   if (o.faults) parts.push("--faults", Object.keys(o.faults).join(",") || "none");
+  if (o.faultFirings) parts.push("--firings", o.faultFirings.join(",") || "none");
   const custom = [typeof o.stores === "function" ? "stores" : null, o.coordinator && rebuild === undefined ? "coordinator" : null].filter((x) => x !== null);
   // The CLI cannot load a team's own adapters: say so rather than print a command that replays something else.
   if (custom.length > 0) parts.push(`# with your own ${custom.join(" and ")}: call runScenario with the same seed and options`);

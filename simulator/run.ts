@@ -5,6 +5,7 @@
 // + seed + options -> byte-identical trace. The parts live beside this file: runContext.ts,
 // worldSetup.ts, system.ts, buyers.ts, webhookDelivery.ts, consumers.ts, nemesis.ts, collect.ts.
 import { BuyerId, CheckoutId } from "../core/ids.ts";
+import type { Clock } from "../core/clock.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { OrderEvent, OrderLedger } from "../core/ports/orderLedger.ts";
 import { mitigationsWithout, DEFAULT_POLICY, MITIGATIONS, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
@@ -33,6 +34,7 @@ import { WebhookDelivery } from "./webhookDelivery.ts";
 import { Consumers } from "./consumers.ts";
 import { startAdmin, startNemesis } from "./nemesis.ts";
 import { checkCoordinator, checkOrders, checkStores } from "./conventions.ts";
+import { exercisedBy } from "../core/exercised/index.ts";
 
 export interface RunOptions {
   readonly scenario: Scenario;
@@ -55,6 +57,8 @@ export interface RunOptions {
   readonly faults?: FaultPlan;
   /** Shrinking override: a shorter safety phase (fewer faulty steps). */
   readonly safetyMs?: number;
+  /** Shrinking override: only these fault firing instances (`SITE@PROCESS/DETAIL#N`, see faults.ts) may fire. */
+  readonly faultFirings?: readonly string[];
   /** Hard bound on scheduler steps per phase. Default 2,000,000. */
   readonly stepsMax?: number;
   /** `split` (the reference design, default) or `monolith` (the one-database baseline). */
@@ -69,6 +73,8 @@ export interface Coverage {
   readonly transitions: Record<string, number>;
   /** `state x fault site` -> times a fault hit a checkout in that state. */
   readonly stateFaults: Record<string, number>;
+  /** Checkout process -> the transitions it took, in order (`machine: from --EVENT--> to`); the report draws one. */
+  readonly paths?: Record<string, string[]>;
 }
 
 export interface RunResult {
@@ -94,6 +100,11 @@ export interface RunResult {
   readonly checkouts: readonly CheckoutFact[];
   /** The final world the checkers judged (orders, charges, stock levels, published event ids). */
   readonly world: World;
+  /**
+   * The exercised conditions (core/exercised) this run's history shows, in catalogue order. Empty when
+   * operations were not recorded (`recordOperations: false`): then nothing can be said.
+   */
+  readonly exercised: readonly string[];
 }
 
 /** A checkout as its buyer lived it: first click, and how and when the coordinator ended it. */
@@ -135,7 +146,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const history = new History(options.recordOperations ?? true);
   const swarmMode = !!(options.swarm ?? scenario.swarm);
   history.add(0, "phase", "sim", "setup", { scenario: scenario.name, seed, policy, disabled, strategy: options.strategy ?? "random", swarm: swarmMode });
-  const faults = new Faults(options.faults ?? scenario.faults, root.fork("faults"), history, clock, swarmMode);
+  const faults = new Faults(options.faults ?? scenario.faults, root.fork("faults"), history, clock, swarmMode, options.faultFirings);
   const schedulerRandom = root.fork("scheduler");
   const strategy = options.strategy === "pct" ? new PctStrategy(schedulerRandom) : new RandomStrategy(schedulerRandom);
   const scheduler = new Scheduler(clock, strategy, (step, ready) => history.add(clock.now(), "sched", step.process, step.label, { of: ready }));
@@ -159,28 +170,15 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
   const appended: OrderEvent[] = [];
   const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
-  // Cards decline, ask for 3-D Secure or settle later by hash of the checkout (not the PRNG), so a
-  // workload without them draws exactly as before; a buyer who leaves at the payment page is one whose
-  // card asked for a confirmation they never gave.
   const leavesAtPaymentPage = new Set<string>();
-  const drawn = (what: string, reference: string, rate: number) => rate > 0 && hashString(`${seed}:${what}${reference}`) / 4294967296 < rate;
-  const provider = new ProviderModel({
-    clock,
-    merchants: [MERCHANT],
-    declineWhen: (input) => drawn("", input.reference, workload.declineRate),
-    pendingWhen: (input) =>
-      leavesAtPaymentPage.has(input.reference) || drawn("3ds:", input.reference, workload.paymentActionRate)
-        ? "requires_action"
-        : drawn("processing:", input.reference, workload.processingRate)
-          ? "processing"
-          : undefined,
-  });
+  const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
   const { skus, priceChanges } = await seedWorld(ctx, raw, monolithDb);
 
   // ---- coverage: transitions taken, and which machine state each fault hit ----
   const transitions: Record<string, number> = {};
   const stateFaults: Record<string, number> = {};
   const checkoutState = new Map<string, string>();
+  const paths: Record<string, string[]> = {};
   faults.onFire = (site, process) => {
     const state = process.startsWith("checkout:") ? (checkoutState.get(process) ?? "starting") : process.split(":")[0]!;
     const k = `${state} x ${site}`;
@@ -190,6 +188,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     checkoutState.set(process, t.to);
     const k = `${t.machineId}: ${t.from} --${t.event}--> ${t.to}`;
     transitions[k] = (transitions[k] ?? 0) + 1;
+    (paths[process] ??= []).push(k);
   };
 
   // ---- the system under test, and the harness's own processes around it ----
@@ -278,7 +277,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     violations,
     traceHash: history.hash(),
     history,
-    coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults) },
+    coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults), paths },
     faultMix: faults.mix(),
     stats: {
       buyers: workload.buyers,
@@ -290,11 +289,32 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     },
     checkouts,
     world,
+    exercised: history.recordOperations ? exercisedBy(history.entries) : [],
   };
 }
 
+/**
+ * The payment provider as the workload sees it. Cards decline, ask for 3-D Secure or settle later by
+ * hash of the checkout (not the PRNG), so a workload without them draws exactly as before; a buyer who
+ * leaves at the payment page is one whose card asked for a confirmation they never gave.
+ */
+export function workloadProvider(seed: number, workload: typeof workloadDefaults, clock: Clock, leavesAtPaymentPage: ReadonlySet<string>): ProviderModel {
+  const drawn = (what: string, reference: string, rate: number) => rate > 0 && hashString(`${seed}:${what}${reference}`) / 4294967296 < rate;
+  return new ProviderModel({
+    clock,
+    merchants: [MERCHANT],
+    declineWhen: (input) => drawn("", input.reference, workload.declineRate),
+    pendingWhen: (input) =>
+      leavesAtPaymentPage.has(input.reference) || drawn("3ds:", input.reference, workload.paymentActionRate)
+        ? "requires_action"
+        : drawn("processing:", input.reference, workload.processingRate)
+          ? "processing"
+          : undefined,
+  });
+}
+
 /** One row per client checkout id: its first click and the last final answer its buyer was told. */
-function checkoutFacts(submissions: readonly Submission[], requested: ReadonlyMap<string, CheckoutRequest["lines"]>, answers: readonly BuyerAnswer[]): CheckoutFact[] {
+export function checkoutFacts(submissions: readonly Submission[], requested: ReadonlyMap<string, CheckoutRequest["lines"]>, answers: readonly BuyerAnswer[]): CheckoutFact[] {
   type Fact = { -readonly [K in keyof CheckoutFact]: CheckoutFact[K] };
   const facts = new Map<string, Fact>();
   for (const s of submissions) {
@@ -314,7 +334,7 @@ function checkoutFacts(submissions: readonly Submission[], requested: ReadonlyMa
 }
 
 /** Records every event the ledger reports appended, so ledger-append-only can check it later. */
-function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLedger {
+export function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLedger {
   const observed: Record<string, unknown> = {};
   for (const m of methodsOf(ledger)) observed[m] = (ledger as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(ledger);
   observed["append"] = async (orderId: Parameters<OrderLedger["append"]>[0], events: Parameters<OrderLedger["append"]>[1]) => {
@@ -343,5 +363,5 @@ function commandsFromAnswers(submissions: readonly Submission[], answers: readon
   }));
 }
 
-const sortKeys = <T,>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+export const sortKeys = <T,>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 

@@ -5,12 +5,12 @@
 import { LocationId, MerchantId } from "../core/ids.ts";
 import type { Currency } from "../core/money.ts";
 import type { Mitigations, ReservationPolicy } from "../core/checkout/deps.ts";
-import { VirtualClock } from "./clock.ts";
+import type { Clock } from "../core/clock.ts";
+import type { TimerClock } from "../core/checkout/coordinator.ts";
 import type { Faults } from "./faults.ts";
-import type { Harness, ProcessRef } from "./harness.ts";
+import type { PortWrapper, ProcessRef } from "./harness.ts";
 import type { History } from "./history.ts";
 import type { SeededRandom } from "./random.ts";
-import type { Scheduler } from "./scheduler.ts";
 import type { timingDefaults, workloadDefaults } from "./scenario.ts";
 
 export const MERCHANT = MerchantId("m-1");
@@ -20,17 +20,26 @@ export const CURRENCY: Currency = "USD";
 /** Periods of the harness's own processes (the system's jobs declare theirs). */
 export const HARNESS_PERIOD_MS = { consumers: 500, webhooks: 250, nemesis: 1000, admin: 1200 } as const;
 
+/**
+ * The run's clock: the virtual clock under simulation (simulator/clock.ts), a real one in live mode
+ * (simulator/live/realClock.ts). `jump` is the nemesis's clock step.
+ */
+export interface RunClock extends Clock, TimerClock {
+  jump(ms: number): void;
+}
+
 export interface RunContext {
   readonly seed: number;
   readonly workload: typeof workloadDefaults;
   readonly timing: typeof timingDefaults;
   readonly policy: ReservationPolicy;
   readonly mitigations: Mitigations;
-  readonly clock: VirtualClock;
+  readonly clock: RunClock;
   readonly history: History;
   readonly faults: Faults;
-  readonly scheduler: Scheduler;
-  readonly harness: Harness;
+  /** What the system reads of the scheduler: how many calls are in flight (for the crash note). */
+  readonly scheduler: { readonly pending: number };
+  readonly harness: PortWrapper;
   readonly rng: { readonly workload: SeededRandom };
 }
 
@@ -38,13 +47,13 @@ export interface RunContext {
 export const foreverAlive = (name: string): ProcessRef => ({ name, alive: true });
 
 /** Sleeps on virtual time. */
-export const sleep = (clock: VirtualClock, ms: number) => new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms)); // allowed: the virtual clock
+export const sleep = (clock: RunClock, ms: number) => new Promise<void>((resolve) => clock.setTimeout(() => resolve(), ms)); // allowed: the virtual clock
 
 /**
  * Runs `body` every `periodMs` while `running()` holds, one round at a time (a round that is still
  * waiting on its calls delays the next): a periodic process on virtual time.
  */
-export function every(clock: VirtualClock, periodMs: number, running: () => boolean, body: () => Promise<unknown>): void {
+export function every(clock: RunClock, periodMs: number, running: () => boolean, body: () => Promise<unknown>): void {
   const tick = () => {
     if (!running()) return;
     body()

@@ -52,6 +52,11 @@ export interface Scenario {
   /** Which row of the article's "Where It Breaks" table (or other motivation) it exercises. */
   readonly boundary?: string;
   readonly invariants: readonly InvariantName[];
+  /**
+   * The dangerous moments the scenario's motivation depends on (core/exercised): each must happen in at
+   * least one seed of a run, or the run is vacuous (`run` exits 1 unless `--allow-vacuous`).
+   */
+  readonly exercises?: readonly string[];
   readonly policy?: ReservationPolicy;
   readonly workload?: WorkloadConstraints;
   readonly faults: FaultPlan;

@@ -6,6 +6,7 @@
 import type { WebhookEvent } from "../core/ports/paymentProvider.ts";
 import type { WebhookFact } from "../core/invariants/world.ts";
 import type { ProviderModel } from "../adapters/provider/model.ts";
+import { summarize } from "./harness.ts";
 import { every, HARNESS_PERIOD_MS, sleep, type RunContext } from "./runContext.ts";
 import type { SystemUnderTest } from "./system.ts";
 
@@ -82,13 +83,13 @@ export class WebhookDelivery {
     history.add(clock.now(), "invoke", this.process, "webhook.deliver", { eventId: event.id, type: event.type, reference: event.reference, attempt }, op);
     const answer = await Promise.race([
       this.system.handleWebhook(event, attempt).then(
-        () => "ok" as const,
+        (handled: unknown) => ({ handled }),
         (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
       ),
       sleep(clock, DELIVERY_TIMEOUT_MS).then(() => "timeout" as const),
     ]);
-    if (answer === "ok") {
-      history.add(clock.now(), "ok", this.process, "webhook.deliver", { eventId: event.id, attempt }, op);
+    if (answer !== "timeout" && "handled" in answer) {
+      history.add(clock.now(), "ok", this.process, "webhook.deliver", { eventId: event.id, attempt, handled: summarize(answer.handled) }, op);
       fact.acknowledged = true;
       // At least once: an acknowledged event may still arrive again.
       if (faults.fire("webhook.duplicate", this.process, event.id)) this.queue.push({ event, dueAt: clock.now() });

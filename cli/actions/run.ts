@@ -5,8 +5,9 @@ import type { RunOptions, RunResult } from "../../simulator/run.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
 import { renderJunit } from "../../reports/junit.ts";
 import { renderHtml } from "../../reports/html.ts";
-import { renderMarkdown, renderTable, renderViolations, type Cell, type Summary } from "../../reports/summary.ts";
-import { EXIT, parseCount } from "../usage.ts";
+import { renderMarkdown, renderTable, renderViolations, vacuityLine, vacuous, type Cell, type Summary } from "../../reports/summary.ts";
+import { EXIT, parseCount, UsageError } from "../usage.ts";
+import type { LiveFlags } from "./live.ts";
 import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
 import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
 import { loadMachineFlag } from "./machineOption.ts";
@@ -19,12 +20,18 @@ interface RunFlags extends CommonRunFlags {
   out?: string;
   json?: boolean;
   junit?: string;
+  allowVacuous?: boolean;
 }
 
 /** Failures shrunk per scenario x invariant: the first one; shrinking is costly and one suffices. */
 const SHRINK_PER_CELL = 1;
+/** Candidate runs per shrink: shrunk runs are small (tens of ms each), and every switch reaches 15 steps within 60. */
+const SHRINK_TRIES_MAX = 60;
 
-export async function runAction(names: string[], flags: RunFlags): Promise<void> {
+export async function runAction(names: string[], flags: RunFlags & LiveFlags): Promise<void> {
+  if (flags.live) return (await import("./live.ts")).liveAction(names, flags);
+  for (const [flag, set] of [["--duration-ms", flags.durationMs], ["--pg", flags.pg], ["--redis", flags.redis], ["--nats", flags.nats]] as const)
+    if (set !== undefined) throw new UsageError(`${flag} is for live mode: add --live`);
   // Validate everything before any work, so bad input exits 2 with nothing written.
   const scenarios = names.length > 0 ? names.map(scenarioByName) : [...SCENARIOS];
   const seeds = parseCount(flags.seeds ?? "20", "--seeds", 1);
@@ -36,10 +43,11 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
   const common = own ? { ...parsed, coordinator: own.coordinator } : parsed;
 
   const { runScenario } = await import("../../simulator/run.ts");
-  const { shrink, counterexample } = await import("../../simulator/shrink.ts");
+  const { shrink } = await import("../../simulator/shrink.ts");
+  const { violationReport } = await import("../../reports/violation.ts");
   const { replayCommand } = await import("../../simulator/replayCommand.ts");
 
-  const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} } };
+  const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} }, exercised: {}, seedsPerScenario: seeds };
   if (flags.checkDeterminism) Object.assign(summary, { determinism: { checked: 0, divergences: [] } });
   const progress = new Progress(scenarios.length * seeds, !flags.json);
   progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed}), architecture ${common.architecture ?? "split"}${own ? `, machine ${own.label}` : ""}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
@@ -52,12 +60,15 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
       cells.set(invariant, cell);
       summary.cells.push(cell);
     }
+    const exercised: Record<string, number> = Object.fromEntries((scenario.exercises ?? []).map((c) => [c, 0]));
+    summary.exercised![scenario.name] = exercised;
     let failedSeeds = 0;
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
       const faults = restrictFaults(scenario, common.faults);
       const options: RunOptions = { ...common, scenario, seed, ...(faults ? { faults } : {}) };
       const result: RunResult = await runScenario(options);
       summary.runs++;
+      for (const c of result.exercised) if (c in exercised) exercised[c]!++;
       merge(summary.coverage.transitions, result.coverage.transitions);
       merge(summary.coverage.stateFaults, result.coverage.stateFaults);
       if (flags.checkDeterminism && summary.determinism) {
@@ -78,15 +89,8 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
         else {
           cell.failed++;
           if (!cell.firstViolation && cell.failed <= SHRINK_PER_CELL) {
-            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: 25 });
-            const report = {
-              scenario: scenario.name,
-              seed,
-              invariant: verdict.invariant,
-              message: shrunk.result.violations.find((v) => v.invariant === verdict.invariant)?.message ?? verdict.violations[0]!.message,
-              replay: replayCommand(shrunk.options),
-              counterexample: counterexample(shrunk.result, verdict.invariant),
-            };
+            const shrunk = await shrink(options, verdict.invariant, result, { triesMax: SHRINK_TRIES_MAX });
+            const report = violationReport(shrunk.result, verdict.invariant, replayCommand(shrunk.options), shrunk);
             cell.firstViolation = report;
             summary.violations.push(report);
           } else if (cell.failed > SHRINK_PER_CELL && summary.violations.length < 500) {
@@ -103,9 +107,19 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
 
   const json = {
     runs: summary.runs,
-    violations: summary.violations.map((v) => ({ scenario: v.scenario, seed: v.seed, invariant: v.invariant, message: v.message, replay: v.replay, counterexample: v.counterexample })),
+    violations: summary.violations.map((v) => ({
+      scenario: v.scenario,
+      seed: v.seed,
+      invariant: v.invariant,
+      message: v.message,
+      replay: v.replay,
+      counterexample: v.counterexample,
+      ...(v.detail?.shrink ? { shrink: v.detail.shrink } : {}),
+    })),
     coverage: coverageSummary(summary),
     cells: summary.cells.map(({ firstViolation: _f, ...c }) => c),
+    exercised: summary.exercised,
+    vacuous: vacuous(summary),
     ...(summary.determinism ? { determinism: summary.determinism } : {}),
   };
   if (flags.out) {
@@ -113,11 +127,14 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
     writeAtomic(join(flags.out, "report.md"), renderMarkdown(summary));
     writeAtomic(join(flags.out, "report.html"), renderHtml(summary));
   }
-  if (flags.junit) writeAtomic(flags.junit, renderJunit(summary));
+  if (flags.junit) writeAtomic(flags.junit, renderJunit(summary, flags.allowVacuous ?? false));
+  // A declared condition no seed hit: the green verdicts say nothing about that moment.
+  const empty = vacuous(summary);
   if (flags.json) process.stdout.write(JSON.stringify(json, null, 2) + "\n");
   else {
     process.stdout.write(renderTable(summary) + "\n");
     if (summary.violations.length > 0) process.stdout.write(renderViolations(summary) + "\n");
+    for (const v of empty) process.stdout.write(`${flags.allowVacuous ? "allowed: " : "vacuous: "}${vacuityLine(summary, v)}\n`);
     const distinct = [...new Set(summary.violations.map((v) => v.invariant))];
     process.stdout.write(
       summary.violations.length === 0
@@ -126,7 +143,9 @@ export async function runAction(names: string[], flags: RunFlags): Promise<void>
     );
   }
   const diverged = (summary.determinism?.divergences.length ?? 0) > 0;
-  process.exitCode = summary.violations.length > 0 || diverged ? EXIT.violation : EXIT.ok;
+  const isVacuous = empty.length > 0 && !flags.allowVacuous;
+  if (isVacuous && flags.json) for (const v of empty) process.stderr.write(`vacuous: ${vacuityLine(summary, v)}\n`);
+  process.exitCode = summary.violations.length > 0 || diverged || isVacuous ? EXIT.violation : EXIT.ok;
 }
 
 function merge(into: Record<string, number>, from: Record<string, number>): void {

@@ -7,14 +7,22 @@ const collect = (value: string, previous: string[] = []) => [...previous, ...val
 function runFlags(cmd: Command): Command {
   return cmd
     .option("--policy <policy>", "reservation policy: reserve-before-payment | reserve-after-authorization | async-reservation (default: the scenario's)")
-    .option("--stores <engine>", "store adapters: memory | sqlite", "memory")
+    .option("--stores <engine>", "store adapters: memory | sqlite; with --live: postgres | real (default: memory; with --live, postgres)")
     .option("--architecture <architecture>", "split (five stores, the reference) | monolith (one database, one transaction)", "split")
     .option("--disable <mitigation...>", "switch a mitigation off to prove its checker (repeatable): checkout-key, payment-key, reservation, reservation-expiry, reconciliation, consumer-dedupe, reprice, outbox", collect)
     .option("--swarm", "draw the fault mix from the seed (swarm testing)")
     .option("--strategy <strategy>", "scheduling strategy: random | pct", "random")
     .option("--buyers <n>", "override the scenario's buyer count (shrinking uses this)")
+    .option("--skus <n>", "override the number of products (shrinking uses this)")
+    .option("--stock-per-sku <n>", "override the units received per product (shrinking uses this)")
+    .option("--lines-max <n>", "override the most lines per cart (shrinking uses this)")
+    .option("--quantity-max <n>", "override the most units per line (shrinking uses this)")
+    .option("--arrival-window-ms <ms>", "override the window buyers arrive in (shrinking uses this)")
+    .option("--buyer-retries <n>", "override how often a buyer resubmits a checkout (shrinking uses this)")
     .option("--safety-ms <ms>", "override the length of the safety phase, faults on (shrinking uses this)")
     .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)")
+    .option("--firings <ids>", "only these fault firings may fire: SITE@PROCESS[/DETAIL]#N (the N-th time SITE would fire there), comma-separated, or none (shrinking uses this)")
+
     .option("--machine <file>", "run your own XState statechart (.ts .mts .js .mjs) as the coordinator; its invoked src names bind to the step library")
     .option("--machine-export <name>", "which machine of --machine FILE, when it exports several (default: its only one)");
 }
@@ -34,12 +42,18 @@ export function defineRun(program: Command): void {
       .description("run scenarios over many seeds with faults; exit 0 when every invariant held, 1 on a violation, 2 on bad input")
       .argument("[scenario...]", "scenario names (default: all; see `checkout-sim scenarios`)"),
   )
-    .option("--seeds <n>", "how many seeds per scenario", "20")
-    .option("--seed <s>", "first seed (seeds are s, s+1, ...)", "1")
+    .option("--seeds <n>", "how many seeds per scenario (default: 20; with --live, 1)")
+    .option("--seed <s>", "first seed (seeds are s, s+1, ...) (default: 1)")
     .option("--check-determinism", "run every seed twice and stop at the first trace divergence")
     .option("--out <dir>", "write report.md, report.json and a self-contained report.html into DIR")
     .option("--json", "print the result as JSON instead of the table")
-    .option("--junit <file>", "write JUnit XML (one test case per scenario x invariant)")
+    .option("--junit <file>", "write JUnit XML (one test case per scenario x invariant, and per scenario x exercised condition)")
+    .option("--allow-vacuous", "exit 0 even when a scenario's declared condition (e.g. concurrent-last-unit) happened in no seed")
+    .option("--live", "live mode: real engines (--stores postgres | real), real time, concurrent buyers; not deterministic, no trace hash")
+    .option("--duration-ms <ms>", "live mode: length of the safety phase (faults on), real ms (default: the scenario's, 10000)")
+    .option("--pg <url>", "live mode: PostgreSQL URL (default: DATABASE_URL, else PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD, else postgresql://127.0.0.1:5432/test)")
+    .option("--redis <url>", "live mode with --stores real: Redis URL (default: REDIS_URL, else redis://127.0.0.1:6379)")
+    .option("--nats <servers>", "live mode with --stores real: NATS servers, comma-separated (default: NATS_URL, else nats://127.0.0.1:4222)")
     .action(async (scenarios: string[], opts: Record<string, unknown>) => (await import("../actions/run.ts")).runAction(scenarios, opts));
 }
 
@@ -52,6 +66,7 @@ export function defineReplay(program: Command): void {
   )
     .requiredOption("--seed <s>", "the seed to replay")
     .option("--trace <file>", "write the JSON-lines trace to FILE")
-    .option("--json", "print { scenario, seed, traceHash, valid, violations, history } as JSON")
+    .option("--json", "print { scenario, seed, traceHash, valid, violations, counterexample, faultMix, stats, exercised, history } as JSON")
+    .option("--out <dir>", "write report.md, report.json and a self-contained report.html for this run into DIR")
     .action(async (scenario: string, opts: { seed: string }) => (await import("../actions/replay.ts")).replayAction(scenario, opts));
 }

@@ -6,7 +6,10 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import {
   FAULT_SITES,
+  WORKLOAD_FLAGS,
   counterexample,
+  describeShrink,
+  parseFiringId,
   createMemoryStores,
   findScenario,
   replayCommand,
@@ -20,6 +23,7 @@ import {
   type Scenario,
   type StoresFactory,
   type Violation,
+  type WorkloadConstraints,
 } from "../../index.ts";
 import { OurInventory } from "./ourInventory.ts";
 import { BrokenInventory } from "./brokenInventory.ts";
@@ -43,6 +47,10 @@ export interface ExampleOptions {
   readonly seeds?: readonly number[];
   /** Replay overrides, as a shrunk counterexample prints them. */
   readonly buyers?: number;
+  /** Further workload overrides (skus, stock per sku, ...); `buyers` above wins over `workload.buyers`. */
+  readonly workload?: WorkloadConstraints;
+  /** Only these fault firings (`SITE@PROCESS/DETAIL#N`) may fire. */
+  readonly faultFirings?: readonly string[];
   readonly safetyMs?: number;
   readonly faultSites?: readonly FaultSite[];
   /** Upper bound on candidate runs while shrinking the first failure. Default 30. */
@@ -87,7 +95,8 @@ export async function runExample(o: ExampleOptions = {}): Promise<ExampleResult>
         scenario,
         seed,
         stores,
-        ...(o.buyers !== undefined ? { workload: { buyers: o.buyers } } : {}),
+        ...(o.buyers !== undefined || o.workload !== undefined ? { workload: { ...o.workload, ...(o.buyers !== undefined ? { buyers: o.buyers } : {}) } } : {}),
+        ...(o.faultFirings !== undefined ? { faultFirings: o.faultFirings } : {}),
         ...(o.safetyMs !== undefined ? { safetyMs: o.safetyMs } : {}),
         ...(o.faultSites !== undefined ? { faults: restrictFaults(scenario, o.faultSites) } : {}),
       };
@@ -105,7 +114,7 @@ export async function runExample(o: ExampleOptions = {}): Promise<ExampleResult>
   const shrunk = await shrink(failing.options, invariant, failing.result, { triesMax: o.shrinkTriesMax ?? 30 });
   const steps = counterexample(focused(shrunk.result, invariant), invariant);
   const replay = exampleReplay(shrunk.options, broken);
-  log(`counterexample (${describeSize(shrunk.options)}, ${shrunk.tries} tries):`);
+  log(`counterexample (${describeSize(shrunk.options)}; ${describeShrink(shrunk)}):`);
   for (const step of steps) log(step);
   log(`replay: ${replay}`);
   log(`trace hash of the shrunk run: ${shrunk.result.traceHash}`);
@@ -125,6 +134,8 @@ export async function main(args: readonly string[], log: (line: string) => void 
         buyers: { type: "string" },
         "safety-ms": { type: "string" },
         faults: { type: "string" },
+        firings: { type: "string" },
+        ...Object.fromEntries(WORKLOAD_FLAGS.filter(([dim]) => dim !== "buyers").map(([, flag]) => [flag.slice(2), { type: "string" as const }])),
         trace: { type: "string" },
       },
       strict: true,
@@ -133,13 +144,26 @@ export async function main(args: readonly string[], log: (line: string) => void 
     for (const name of flags.scenario ?? []) scenarioNamed(name);
   } catch (err) {
     logError(`usage: ${err instanceof Error ? err.message : String(err)}`);
-    logError("npx tsx examples/own-adapter/run.ts [--broken] [--scenario <name>]... [--seed <n>] [--buyers <n>] [--safety-ms <ms>] [--faults <site,...|none>] [--trace <file>]");
+    logError("npx tsx examples/own-adapter/run.ts [--broken] [--scenario <name>]... [--seed <n>] [--buyers <n>] [--safety-ms <ms>] [--faults <site,...|none>] [--firings <site@process/detail#n,...|none>] [--skus <n>] [--stock-per-sku <n>] [--lines-max <n>] [--quantity-max <n>] [--arrival-window-ms <ms>] [--buyer-retries <n>] [--trace <file>]");
     return 2;
   }
   const seed = flags.seed === undefined ? undefined : count(flags.seed, "--seed", 0, logError);
   const buyers = flags.buyers === undefined ? undefined : count(flags.buyers, "--buyers", 1, logError);
   const safetyMs = flags["safety-ms"] === undefined ? undefined : count(flags["safety-ms"], "--safety-ms", 1, logError);
   const faultSites = flags.faults === undefined ? undefined : siteList(flags.faults, logError);
+  const workload: Record<string, number> = {};
+  for (const [dim, flag] of WORKLOAD_FLAGS) {
+    const value = (flags as Record<string, unknown>)[flag.slice(2)];
+    if (dim === "buyers" || typeof value !== "string") continue;
+    const n = count(value, flag, 0, logError);
+    if (n === null) return 2;
+    workload[dim] = n;
+  }
+  const firings = flags.firings === undefined || flags.firings === "none" ? (flags.firings === undefined ? undefined : []) : flags.firings.split(",");
+  if (firings?.some((id) => parseFiringId(id) === undefined)) {
+    logError(`usage: --firings must be SITE@PROCESS[/DETAIL]#N,... or none, got ${JSON.stringify(flags.firings)}`);
+    return 2;
+  }
   if (seed === null || buyers === null || safetyMs === null || faultSites === null) return 2;
   const result = await runExample({
     broken: flags.broken ?? false,
@@ -148,6 +172,8 @@ export async function main(args: readonly string[], log: (line: string) => void 
     ...(buyers !== undefined ? { buyers } : {}),
     ...(safetyMs !== undefined ? { safetyMs } : {}),
     ...(faultSites !== undefined ? { faultSites } : {}),
+    ...(Object.keys(workload).length > 0 ? { workload } : {}),
+    ...(firings !== undefined ? { faultFirings: firings } : {}),
     log,
   });
   const last = result.runs.at(-1);

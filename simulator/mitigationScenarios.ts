@@ -1,0 +1,14 @@
+// Which scenario exercises each `--disable` switch, and within how many seeds it must be caught:
+// shared by the mitigation tests and the 15-step counterexample test so they judge the same runs.
+import type { Mitigation } from "../core/checkout/deps.ts";
+
+export const MITIGATION_SCENARIOS: Readonly<Record<Mitigation, { readonly scenario: string; readonly seeds: number }>> = {
+  reservation: { scenario: "flash-sale", seeds: 5 },
+  "payment-key": { scenario: "payment-retry-double-charge", seeds: 5 },
+  "checkout-key": { scenario: "duplicate-checkout-submission", seeds: 5 },
+  reconciliation: { scenario: "payment-succeeds-order-write-fails", seeds: 5 },
+  "reservation-expiry": { scenario: "reservation-never-converts", seeds: 8 },
+  outbox: { scenario: "duplicate-events-downstream", seeds: 8 },
+  "consumer-dedupe": { scenario: "duplicate-events-downstream", seeds: 5 },
+  reprice: { scenario: "price-change-after-add-to-cart", seeds: 5 },
+};
