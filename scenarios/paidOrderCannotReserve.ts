@@ -8,7 +8,7 @@ export const paidOrderCannotReserve: Scenario = {
   boundary: "Order to inventory",
   policy: "reserve-after-authorization",
   invariants: [
-    "paid-orders-have-stock", "no-oversell", "no-orphan-payment", "no-double-charge", "liveness",
+    "paid-orders-have-stock", "no-oversell", "no-orphan-payment", "no-charge-on-failure", "no-double-charge", "liveness",
     // conservation laws (issue 18)
     "stock-conserved", "money-reconciles", "events-are-facts",
   ],

@@ -1,9 +1,11 @@
 // The business cost of each reservation policy on one workload: every policy runs the same scenario
 // and seeds, and each run's checkouts and final world are costed out (sales lost to holds, voids,
-// apologies, backorders, time to confirmation). `checkout-sim compare` prints the result.
+// apologies, backorders, time to confirmation). An architect's own statecharts run beside them as
+// further columns (`compare --machine FILE`). `checkout-sim compare` prints the result.
 import { POLICIES, type ReservationPolicy } from "../core/checkout/deps.ts";
 import { orderFacts } from "../core/invariants/orders.ts";
 import { available } from "../core/ports/inventory.ts";
+import type { Coordinator } from "./coordinator.ts";
 import { runScenario, type RunResult } from "./run.ts";
 import { timingDefaults, workloadDefaults, type Scenario } from "./scenario.ts";
 
@@ -25,7 +27,8 @@ export interface RunCost {
 
 /** One policy's cost summed over every seed: one row of the table, one entry of the JSON. */
 export interface PolicyCost {
-  readonly policy: ReservationPolicy;
+  /** The reservation policy, or the id of a machine compared beside them. */
+  readonly policy: ReservationPolicy | (string & {});
   readonly checkouts: number;
   readonly confirmed: number;
   readonly lostToHolds: number;
@@ -51,23 +54,26 @@ export interface CompareOptions {
   /** How many seeds per policy (from firstSeed). */
   readonly seeds: number;
   readonly firstSeed: number;
+  /** Statecharts compared beside the three policies, each under the scenario's policy (what the harness assumes of it). Default: none. */
+  readonly machines?: readonly { readonly label: string; readonly coordinator: Coordinator }[];
   /** Told after each run (progress lines). */
-  readonly onRun?: (policy: ReservationPolicy, seed: number, cost: RunCost) => void;
+  readonly onRun?: (policy: string, seed: number, cost: RunCost) => void;
 }
 
 export async function comparePolicies(options: CompareOptions): Promise<CompareReport> {
   const { scenario, seeds, firstSeed } = options;
   const policies: PolicyCost[] = [];
-  for (const policy of POLICIES) {
+  const columns = [...POLICIES.map((policy) => ({ label: policy, run: { policy } })), ...(options.machines ?? []).map((m) => ({ label: m.label, run: { coordinator: m.coordinator } }))];
+  for (const column of columns) {
     const costs: RunCost[] = [];
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
       // Operations are left out of the history: the trace is not kept, and it halves the memory.
-      const result = await runScenario({ scenario, seed, policy, recordOperations: false });
+      const result = await runScenario({ scenario, seed, ...column.run, recordOperations: false });
       const cost = runCost(result);
       costs.push(cost);
-      options.onRun?.(policy, seed, cost);
+      options.onRun?.(column.label, seed, cost);
     }
-    policies.push(sumCosts(policy, costs));
+    policies.push(sumCosts(column.label, costs));
   }
   return { workload: describeWorkload(scenario, firstSeed), seeds, policies };
 }
@@ -116,7 +122,7 @@ export function runCost(result: Pick<RunResult, "checkouts" | "world" | "violati
   };
 }
 
-export function sumCosts(policy: ReservationPolicy, costs: readonly RunCost[]): PolicyCost {
+export function sumCosts(policy: PolicyCost["policy"], costs: readonly RunCost[]): PolicyCost {
   const total = (k: Exclude<keyof RunCost, "confirmMs">) => costs.reduce((n, c) => n + c[k], 0);
   const ms = costs.flatMap((c) => c.confirmMs).sort((a, b) => a - b);
   return {

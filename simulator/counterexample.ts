@@ -173,6 +173,8 @@ export const STORY_PORTS: Readonly<Record<InvariantName, readonly string[]>> = {
   "no-double-charge": ["provider", "payments", "db"],
   "one-order-per-checkout": ["commands", "orders", "db"],
   "no-orphan-payment": ["provider", "payments", "db"],
+  // The authorization, the step that failed, and the answer without a void.
+  "no-charge-on-failure": ["provider", "payments", "inventory", "commands"],
   "no-leaked-reservation": ["inventory"],
   "events-published": ["orders", "events"],
   "effects-once": ["events"],

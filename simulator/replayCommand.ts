@@ -15,9 +15,22 @@ export const WORKLOAD_FLAGS = [
   ["buyerRetries", "--buyer-retries"],
 ] as const satisfies readonly (readonly [keyof WorkloadConstraints, string])[];
 
+/** CLI flags that rebuild a coordinator (`--machine FILE`), registered by whoever built it from them. */
+const coordinatorFlags = new WeakMap<object, readonly string[]>();
+
+/** Remembers the flags that rebuild `coordinator`, so replay commands of runs that use it carry them. */
+export function replayableAs(coordinator: object, flags: readonly string[]): void {
+  coordinatorFlags.set(coordinator, flags);
+}
+
+/** A path or name as one shell word. */
+const shellWord = (s: string): string => (/^[\w./@:+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+
 export function replayCommand(o: RunOptions): string {
   const parts = ["npx checkout-sim replay", o.scenario.name, "--seed", String(o.seed)];
   if (o.policy) parts.push("--policy", o.policy);
+  const rebuild = o.coordinator === undefined ? undefined : coordinatorFlags.get(o.coordinator);
+  if (rebuild !== undefined) parts.push(...rebuild.map(shellWord));
   if (typeof o.stores === "string" && o.stores !== "memory") parts.push("--stores", o.stores);
   for (const m of o.disable ?? []) parts.push("--disable", m);
   if (o.architecture === "monolith") parts.push("--architecture", "monolith");
@@ -30,7 +43,7 @@ export function replayCommand(o: RunOptions): string {
   if (o.safetyMs !== undefined) parts.push("--safety-ms", String(o.safetyMs));
   if (o.faults) parts.push("--faults", Object.keys(o.faults).join(",") || "none");
   if (o.faultFirings) parts.push("--firings", o.faultFirings.join(",") || "none");
-  const custom = [typeof o.stores === "function" ? "stores" : null, o.coordinator ? "coordinator" : null].filter((x) => x !== null);
+  const custom = [typeof o.stores === "function" ? "stores" : null, o.coordinator && rebuild === undefined ? "coordinator" : null].filter((x) => x !== null);
   // The CLI cannot load a team's own adapters: say so rather than print a command that replays something else.
   if (custom.length > 0) parts.push(`# with your own ${custom.join(" and ")}: call runScenario with the same seed and options`);
   return parts.join(" ");

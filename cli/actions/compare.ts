@@ -7,8 +7,9 @@ import { POLICIES } from "../../core/checkout/deps.ts";
 import { EXIT, parseCount, UsageError } from "../usage.ts";
 import { checkWritableDir, Progress, writeAtomic } from "./output.ts";
 import { parseSeed, scenarioByName } from "./runOptions.ts";
+import { loadMachineFlag, type MachineFlags } from "./machineOption.ts";
 
-interface CompareFlags {
+interface CompareFlags extends MachineFlags {
   seeds?: string;
   seed?: string;
   scenario?: string;
@@ -25,11 +26,14 @@ export async function compareAction(flags: CompareFlags): Promise<void> {
   const firstSeed = parseSeed(flags.seed ?? "1", "--seed");
   const scenario: Scenario = flags.scenario === undefined || flags.scenario === policyComparison.name ? policyComparison : scenarioByName(flags.scenario);
   if (flags.out !== undefined) checkWritableDir(flags.out, "--out");
+  const own = await loadMachineFlag(flags);
+  const machines = own ? [{ label: own.label, coordinator: own.coordinator }] : [];
+  const columns = POLICIES.length + machines.length;
 
   const { comparePolicies } = await import("../../simulator/compare.ts");
   const { renderCompareMarkdown } = await import("../../reports/compare.ts");
-  const progress = new Progress(POLICIES.length * seeds);
-  progress.line(`checkout-sim compare: ${scenario.name} x ${POLICIES.length} policies x ${seeds} seeds (from ${firstSeed})`);
+  const progress = new Progress(columns * seeds);
+  progress.line(`checkout-sim compare: ${scenario.name} x ${POLICIES.length} policies${own ? ` and machine ${own.label}` : ""} x ${seeds} seeds (from ${firstSeed})`);
   let done = 0;
   let current = "";
   let confirmed = 0;
@@ -38,6 +42,7 @@ export async function compareAction(flags: CompareFlags): Promise<void> {
     scenario,
     seeds,
     firstSeed,
+    machines,
     onRun: (policy, seed, cost) => {
       if (policy !== current) {
         current = policy;

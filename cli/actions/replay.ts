@@ -7,6 +7,7 @@ import type { RunResult } from "../../simulator/run.ts";
 import { checkWritableDir, checkWritableFile, writeAtomic } from "./output.ts";
 import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
 import { EXIT } from "../usage.ts";
+import { loadMachineFlag } from "./machineOption.ts";
 
 interface ReplayFlags extends CommonRunFlags {
   seed: string;
@@ -18,9 +19,11 @@ interface ReplayFlags extends CommonRunFlags {
 export async function replayAction(name: string, flags: ReplayFlags): Promise<void> {
   const scenario = scenarioByName(name);
   const seed = parseSeed(flags.seed, "--seed");
-  const common = parseCommon(flags);
+  const parsed = parseCommon(flags);
   if (flags.trace) checkWritableFile(flags.trace, "--trace");
   if (flags.out) checkWritableDir(flags.out, "--out");
+  const own = await loadMachineFlag(flags, parsed.architecture);
+  const common = own ? { ...parsed, coordinator: own.coordinator } : parsed;
   const faults = restrictFaults(scenario, common.faults);
   const options = { ...common, scenario, seed, ...(faults ? { faults } : {}) };
   const { runScenario } = await import("../../simulator/run.ts");

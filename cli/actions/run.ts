@@ -10,6 +10,7 @@ import { EXIT, parseCount, UsageError } from "../usage.ts";
 import type { LiveFlags } from "./live.ts";
 import { checkWritableDir, checkWritableFile, Progress, writeAtomic } from "./output.ts";
 import { parseCommon, parseSeed, restrictFaults, scenarioByName, type CommonRunFlags } from "./runOptions.ts";
+import { loadMachineFlag } from "./machineOption.ts";
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { runJobs } from "../../simulator/workers/pool.ts";
@@ -40,11 +41,14 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
   const scenarios = names.length > 0 ? names.map(scenarioByName) : [...SCENARIOS];
   const seeds = parseCount(flags.seeds ?? "20", "--seeds", 1);
   const firstSeed = parseSeed(flags.seed ?? "1", "--seed");
-  const common = parseCommon(flags);
+  const parsed = parseCommon(flags);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-  const workers = flags.workers === undefined ? availableParallelism() : parseCount(flags.workers, "--workers", 1);
   if (flags.out) checkWritableDir(flags.out, "--out");
   if (flags.junit) checkWritableFile(flags.junit, "--junit");
+  const own = await loadMachineFlag(flags, parsed.architecture);
+  const common = own ? { ...parsed, coordinator: own.coordinator } : parsed;
+  // A machine loaded from a file lives in this thread: its runs stay here (same results, fewer threads).
+  const workers = own ? 1 : flags.workers === undefined ? availableParallelism() : parseCount(flags.workers, "--workers", 1);
 
   const { runScenario } = await import("../../simulator/run.ts");
   const { shrink } = await import("../../simulator/shrink.ts");
@@ -58,7 +62,7 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
   const summary: Summary = { runs: 0, scenarios: scenarios.map((s) => s.name), cells: [], violations: [], coverage: { transitions: {}, stateFaults: {} }, exercised: {}, seedsPerScenario: seeds, seedsByScenario, ...(shard ? { shard } : {}) };
   if (flags.checkDeterminism) Object.assign(summary, { determinism: { checked: 0, divergences: [] } });
   const progress = new Progress(mine.size, !flags.json);
-  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed})${shard ? `, shard ${shard.index}/${shard.count} (${mine.size} runs)` : ""}, architecture ${common.architecture ?? "split"}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
+  progress.line(`checkout-sim run: ${scenarios.length} scenarios x ${seeds} seeds (from ${firstSeed})${shard ? `, shard ${shard.index}/${shard.count} (${mine.size} runs)` : ""}, architecture ${common.architecture ?? "split"}${own ? `, machine ${own.label}` : ""}, stores ${String(common.stores)}${common.disable?.length ? `, disabled: ${common.disable.join(", ")}` : ""}`);
 
   // Every run of the slice, on the worker threads; the digests come back in grid order, and everything
   // decided from them (cells, which failure to shrink, the report's order) is decided here, in order.

@@ -41,6 +41,8 @@ export interface CommonRunFlags {
   safetyMs?: string;
   faults?: string;
   firings?: string;
+  machine?: string;
+  machineExport?: string;
 }
 
 /** The smallest value each workload flag accepts (as the shrinker's minimums, except buyers' 1). */

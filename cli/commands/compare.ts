@@ -11,5 +11,7 @@ export function defineCompare(program: Command): void {
     .option("--scenario <name>", "run a scenario from `checkout-sim scenarios` instead of the built-in policy-comparison workload")
     .option("--json", "print { workload, seeds, policies: [...] } as JSON instead of the table")
     .option("--out <dir>", "write compare.md and compare.json into DIR")
+    .option("--machine <file>", "also run your own XState statechart (.ts .mts .js .mjs) as a fourth column; its invoked src names bind to the step library")
+    .option("--machine-export <name>", "which machine of --machine FILE, when it exports several (default: its only one)")
     .action(async (opts: Record<string, unknown>) => (await import("../actions/compare.ts")).compareAction(opts));
 }

@@ -21,7 +21,10 @@ function runFlags(cmd: Command): Command {
     .option("--buyer-retries <n>", "override how often a buyer resubmits a checkout (shrinking uses this)")
     .option("--safety-ms <ms>", "override the length of the safety phase, faults on (shrinking uses this)")
     .option("--faults <sites>", "restrict the scenario's fault plan to these sites, comma-separated, or none (shrinking uses this)")
-    .option("--firings <ids>", "only these fault firings may fire: SITE@PROCESS[/DETAIL]#N (the N-th time SITE would fire there), comma-separated, or none (shrinking uses this)");
+    .option("--firings <ids>", "only these fault firings may fire: SITE@PROCESS[/DETAIL]#N (the N-th time SITE would fire there), comma-separated, or none (shrinking uses this)")
+
+    .option("--machine <file>", "run your own XState statechart (.ts .mts .js .mjs) as the coordinator; its invoked src names bind to the step library")
+    .option("--machine-export <name>", "which machine of --machine FILE, when it exports several (default: its only one)");
 }
 
 export function defineScenarios(program: Command): void {

@@ -64,6 +64,8 @@ export interface StrictState {
   readonly entry?: unknown;
   readonly exit?: unknown;
   readonly description?: string;
+  /** A top-level final state says which outcome the checkout ends in (core/checkout/bindMachine.ts). */
+  readonly meta?: { readonly outcome: "confirmed" | "rejected" | "compensated" };
 }
 export type StrictStates = Readonly<Record<string, StrictState>>;
 

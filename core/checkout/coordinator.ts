@@ -1,14 +1,17 @@
 // The checkout coordinator: a command boundary, not a transaction. It records the submission durably
 // (one command per checkout id), runs the statechart against the ports, persists the machine snapshot
-// after every transition (in order), and after a crash resumes from that snapshot. The simulator drives
-// it with a virtual clock; nothing here reads real time.
+// after every transition (in order), and after a crash resumes from that snapshot. The statechart is
+// one of the reference policies or any machine bound to a step library (bindMachine.ts). The simulator
+// drives it with a virtual clock; nothing here reads real time.
 import { createActor } from "xstate";
-import type { AnyActorRef, Snapshot } from "xstate";
+import type { AnyActorRef, AnyStateMachine, Snapshot } from "xstate";
 import { CheckoutId } from "../ids.ts";
 import type { CheckoutCommand, CommandStatus } from "../ports/checkoutCommands.ts";
 import type { CheckoutContext, CheckoutEvent, CheckoutInput, CheckoutResult } from "./context.ts";
 import type { CheckoutDeps, CheckoutRequest, ReservationPolicy } from "./deps.ts";
-import { attachDeps, createCheckoutMachine, runnableCheckout } from "./machine.ts";
+import { attachDeps, bindMachine } from "./bindMachine.ts";
+import type { BoundMachine } from "./bindMachine.ts";
+import { createCheckoutMachine, STEPS } from "./machine.ts";
 import type { CheckoutMachine } from "./machine.ts";
 import { hashRequest } from "./requestHash.ts";
 
@@ -58,11 +61,11 @@ export function checkoutMachine(policy: ReservationPolicy): CheckoutMachine {
   return m;
 }
 
-const runnable = new Map<ReservationPolicy, CheckoutMachine>();
-/** The machine of a policy with its steps bound to whatever deps each actor is attached to; built once. */
-function runnableMachine(policy: ReservationPolicy): CheckoutMachine {
+const runnable = new Map<ReservationPolicy, BoundMachine>();
+/** The machine of a policy bound to the reference steps (whatever deps each actor is attached to); built once. */
+function runnableMachine(policy: ReservationPolicy): BoundMachine {
   let m = runnable.get(policy);
-  if (m === undefined) runnable.set(policy, (m = runnableCheckout(checkoutMachine(policy))));
+  if (m === undefined) runnable.set(policy, (m = bindMachine(checkoutMachine(policy), STEPS)));
   return m;
 }
 
@@ -100,25 +103,26 @@ function finishedResult(command: CheckoutCommand): CheckoutResult {
   return { outcome };
 }
 
-/** The shape of a persisted checkout snapshot this module relies on. */
+/** The shape of a persisted checkout snapshot this module relies on (any machine's). */
 interface PersistedCheckout {
   readonly value: unknown;
-  readonly context: CheckoutContext;
+  readonly context: unknown;
   readonly children?: Readonly<Record<string, { readonly snapshot?: { readonly input?: unknown } }>>;
 }
 
-/** Marks a step's input as "the machine's context": every step is invoked with the context itself. */
+/** Marks a step's input as "the machine's context": the reference steps are invoked with the context itself. */
 const CONTEXT_REF = "$context";
 
 /**
- * Every step's input is the context it was invoked with, which is still the context while the step
- * runs (the context only changes on leaving the state). Storing it once instead of twice halves the
- * snapshot; `expand` puts it back before XState restores the step.
+ * A reference step's input is the context it was invoked with, which is still the context while the
+ * step runs (the context only changes on leaving the state). Storing it once instead of twice halves
+ * the snapshot; `expand` puts it back before XState restores the step. A step invoked with other input
+ * (a team's machine) is stored as it is.
  */
 function compact(p: PersistedCheckout): PersistedCheckout {
   if (p.children === undefined) return p;
   const children: Record<string, unknown> = {};
-  for (const [id, child] of Object.entries(p.children)) children[id] = child.snapshot === undefined ? child : { ...child, snapshot: { ...child.snapshot, input: CONTEXT_REF } };
+  for (const [id, child] of Object.entries(p.children)) children[id] = child.snapshot === undefined || child.snapshot.input !== p.context ? child : { ...child, snapshot: { ...child.snapshot, input: CONTEXT_REF } };
   return { ...p, children } as PersistedCheckout;
 }
 
@@ -136,11 +140,11 @@ interface Start {
   readonly restore?: { readonly snapshot: Snapshot<unknown>; readonly value: string };
 }
 
-function start(deps: CheckoutDeps, checkoutId: CheckoutId, policy: ReservationPolicy, how: Start, options: CheckoutRunOptions): CheckoutHandle {
-  const machine = runnableMachine(policy);
+function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, how: Start, options: CheckoutRunOptions): CheckoutHandle {
+  const machine = bound.machine;
   const live = liveOf(deps);
   const onTransition = options.onTransition;
-  const machineId = machine.id;
+  const machineId = bound.id;
   let stopped = false;
   let saving: Promise<unknown> = Promise.resolve();
   let from = "(start)";
@@ -167,11 +171,10 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, policy: ReservationPo
       reject(snapshot.error);
       return;
     }
-    const done = snapshot.status === "done";
-    const output = snapshot.output as CheckoutResult | undefined;
-    const status: CommandStatus = done && output !== undefined ? output.outcome : "running";
+    const output = snapshot.status === "done" ? resultOf(bound, snapshot) : undefined;
+    const status: CommandStatus = output === undefined ? "running" : output.outcome;
     const json = JSON.stringify(compact(actor.getPersistedSnapshot() as unknown as PersistedCheckout));
-    if (done && output !== undefined) {
+    if (output !== undefined) {
       // The buyer is answered only once the outcome is durable: a lost final save would leave the
       // record running, and recovery would run the checkout again behind the answer the buyer got.
       // Until then the actor stays live, so a double click attaches to it rather than re-running.
@@ -241,36 +244,69 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, policy: ReservationPo
 }
 
 /**
- * Delayed events are not part of a persisted snapshot (XState keeps actor references there), so a
- * restored actor re-arms the timeouts of the state it is in, from the full timeout on the clock.
+ * How a finished checkout ended: the outcome its final state declares (`meta.outcome`, checked when
+ * the machine was bound) and the reason the machine's output gives, if any.
  */
-function rearmTimeouts(machine: CheckoutMachine, actor: AnyActorRef, value: string): void {
-  const node = machine.root.states[value];
-  if (node === undefined || actor.getSnapshot().status !== "active" || valueName(actor.getSnapshot().value) !== value) return;
-  for (const t of node.after) {
-    if (typeof t.delay !== "number") continue;
-    actor.system.scheduler.cancel(actor, t.eventType); // never two timers under one id: the first could not be cancelled
-    actor.system.scheduler.schedule(actor, actor, { type: t.eventType }, t.delay, t.eventType);
+function resultOf(bound: BoundMachine, snapshot: { value: unknown; output?: unknown }): CheckoutResult {
+  const output = snapshot.output as { outcome?: unknown; reason?: unknown } | undefined;
+  const outcome = bound.outcomes.get(valueName(snapshot.value)) ?? "rejected"; // every top-level final state has one (bindMachine)
+  return typeof output?.reason === "string" ? { outcome, reason: output.reason } : { outcome };
+}
+
+/** The parts of a machine snapshot and its state nodes that re-arming reads. */
+interface ActiveSnapshot {
+  readonly status: string;
+  readonly value: unknown;
+  readonly context: unknown;
+  readonly _nodes: readonly { readonly after: readonly { readonly delay: number | string; readonly eventType: string }[] }[];
+}
+
+/**
+ * Delayed events are not part of a persisted snapshot (XState keeps actor references there), so a
+ * restored actor re-arms the timeouts of every state it is in, from the full timeout on the clock.
+ * A named delay is resolved through the machine's `delays` implementations.
+ */
+function rearmTimeouts(machine: AnyStateMachine, actor: AnyActorRef, value: string): void {
+  const snapshot = actor.getSnapshot() as ActiveSnapshot;
+  if (snapshot.status !== "active" || valueName(snapshot.value) !== value) return;
+  for (const node of snapshot._nodes)
+    for (const t of node.after) {
+      const delay = delayOf(machine, t.delay, snapshot.context);
+      if (delay === undefined) continue;
+      actor.system.scheduler.cancel(actor, t.eventType); // never two timers under one id: the first could not be cancelled
+      actor.system.scheduler.schedule(actor, actor, { type: t.eventType }, delay, t.eventType);
+    }
+}
+
+function delayOf(machine: AnyStateMachine, delay: number | string, context: unknown): number | undefined {
+  if (typeof delay === "number") return delay;
+  const named = (machine.implementations.delays as Record<string, unknown>)[delay];
+  if (typeof named === "number") return named;
+  if (typeof named === "function") {
+    const ms = (named as (a: { context: unknown; event: { type: string } }, p: undefined) => unknown)({ context, event: { type: "xstate.restore" } }, undefined);
+    return typeof ms === "number" ? ms : undefined;
   }
+  return undefined;
 }
 
 /**
  * Submits a checkout. A new checkout id starts an actor; a known one with the same request attaches
  * (finished: its outcome; running here: the live actor's handle; running elsewhere or crashed: resumed
  * from its snapshot); the same id with a different request is rejected without running anything.
+ * The machine is `bound` (coordinatorFromMachine), else the reference machine of `options.policy`.
  */
-export async function submitCheckout(deps: CheckoutDeps, request: CheckoutRequest, options: CheckoutRunOptions): Promise<CheckoutHandle> {
+export async function submitCheckout(deps: CheckoutDeps, request: CheckoutRequest, options: CheckoutRunOptions, bound?: BoundMachine): Promise<CheckoutHandle> {
   const checkoutId = effectiveCheckoutId(deps, request);
   const r = await deps.stores.commands.submit({ checkoutId, buyerId: request.buyerId, requestHash: hashRequest(request), request: JSON.stringify(request) });
   switch (r.status) {
     case "created":
       // A double click whose copy overtook this one may already have started the actor (it found
       // the record "existing" with no snapshot yet): attach to it instead of racing a second actor.
-      return liveOf(deps).get(checkoutId) ?? start(deps, checkoutId, options.policy, { input: { request, checkoutId, policy: options.policy } }, options);
+      return liveOf(deps).get(checkoutId) ?? start(deps, checkoutId, bound ?? runnableMachine(options.policy), { input: { request, checkoutId, policy: options.policy } }, options);
     case "conflict":
       return settledHandle(checkoutId, { outcome: "rejected", reason: "idempotency-conflict" });
     case "existing":
-      return resumeCheckout(deps, r.command, options);
+      return resumeCheckout(deps, r.command, options, bound);
   }
 }
 
@@ -279,17 +315,18 @@ export async function submitCheckout(deps: CheckoutDeps, request: CheckoutReques
  * restarts; steps are idempotent, so that is safe) or restarts from the request when no snapshot was
  * saved yet. A finished command returns its outcome; a checkout already live here returns its handle.
  */
-export async function resumeCheckout(deps: CheckoutDeps, command: CheckoutCommand, options: CheckoutRunOptions): Promise<CheckoutHandle> {
+export async function resumeCheckout(deps: CheckoutDeps, command: CheckoutCommand, options: CheckoutRunOptions, bound?: BoundMachine): Promise<CheckoutHandle> {
   const checkoutId = command.checkoutId;
   if (command.status !== "running") return settledHandle(checkoutId, finishedResult(command));
   const live = liveOf(deps).get(checkoutId);
   if (live !== undefined) return live;
   if (command.snapshot === null) {
     const request = JSON.parse(command.request) as CheckoutRequest;
-    return start(deps, checkoutId, options.policy, { input: { request, checkoutId, policy: options.policy } }, options);
+    return start(deps, checkoutId, bound ?? runnableMachine(options.policy), { input: { request, checkoutId, policy: options.policy } }, options);
   }
   const snapshot = expand(JSON.parse(command.snapshot) as PersistedCheckout) as PersistedCheckout & Snapshot<unknown>;
-  const context = snapshot.context;
-  const input: CheckoutInput = { request: context.request, checkoutId: context.checkoutId, policy: context.policy };
-  return start(deps, checkoutId, context.policy, { input, restore: { snapshot, value: valueName(snapshot.value) } }, options);
+  // A reference checkout resumes under the policy it started with; XState ignores the input on a restore.
+  const policy = bound === undefined ? (snapshot.context as CheckoutContext).policy : options.policy;
+  const input: CheckoutInput = { request: JSON.parse(command.request) as CheckoutRequest, checkoutId, policy };
+  return start(deps, checkoutId, bound ?? runnableMachine(policy), { input, restore: { snapshot, value: valueName(snapshot.value) } }, options);
 }

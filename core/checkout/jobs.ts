@@ -9,6 +9,7 @@ import type { OrderEvent, OrderEventBody } from "../ports/orderLedger.ts";
 import type { PaymentRecord } from "../ports/paymentLedger.ts";
 import type { ProviderCharge } from "../ports/paymentProvider.ts";
 import { appendOrder, legalNext, orderState } from "./steps/common.ts";
+import type { BoundMachine } from "./bindMachine.ts";
 import { resumeCheckout, type TimerClock } from "./coordinator.ts";
 import { isPaid } from "./steps/common.ts";
 import { DEFAULT_POLICY, type CheckoutDeps } from "./deps.ts";
@@ -202,14 +203,19 @@ const IDLE_MS = 3000;
  * Resumes unfinished checkouts nobody drives: a lost final save, a submit whose answer was lost. A
  * checkout still live in this process is left to its actor (`resumeCheckout` attaches to it).
  */
-export const janitor: SystemJob = {
-  name: "janitor",
-  periodMs: IDLE_MS,
-  async run(deps, clock) {
-    const idle = (await deps.stores.commands.unfinished()).filter((c) => c.updatedAt <= deps.clock.now() - IDLE_MS);
-    for (const command of idle) await resumeCheckout(deps, command, { policy: deps.policy ?? DEFAULT_POLICY, clock });
-  },
-};
+export const janitor: SystemJob = janitorFor();
+
+/** The janitor of a coordinator running one bound machine (coordinatorFromMachine): resumes with that machine. */
+export function janitorFor(bound?: BoundMachine): SystemJob {
+  return {
+    name: "janitor",
+    periodMs: IDLE_MS,
+    async run(deps, clock) {
+      const idle = (await deps.stores.commands.unfinished()).filter((c) => c.updatedAt <= deps.clock.now() - IDLE_MS);
+      for (const command of idle) await resumeCheckout(deps, command, { policy: deps.policy ?? DEFAULT_POLICY, clock }, bound);
+    },
+  };
+}
 
 /** The reference checkout's jobs, in the order the harness starts them. */
 export const referenceJobs: readonly SystemJob[] = [expirySweep, reconciliation, outboxRelay, janitor];

@@ -1,7 +1,7 @@
 // The checkout statecharts: one family, three reservation policies built from the same steps in a
 // different order. Every transition carries its contract (owner, key, timeout, retry, reconciliation,
 // customer fallback) as typed meta; steps are promise actors named here and bound to the ports by
-// `bindCheckout`, so the context stays plain data and a snapshot is JSON.
+// the coordinator (bindMachine.ts), so the context stays plain data and a snapshot is JSON.
 import { assign, fromPromise, setup } from "xstate";
 import type { DoneActorEvent, PromiseActorLogic } from "xstate";
 import type { StrictStates, StrictTransition, TransitionContract } from "./contract.ts";
@@ -37,6 +37,23 @@ export const STEPS = {
   apologize,
 } as const satisfies Record<string, Step>;
 export type StepName = keyof typeof STEPS;
+
+/** The reference contract of each step, for a team writing its own statechart from the step library. */
+export const STEP_CONTRACTS = {
+  validate: validateContract,
+  reserve: reserveContract,
+  releaseReservation: releaseContract,
+  createOrder: createOrderContract,
+  cancelOrder: cancelOrderContract,
+  authorize: authorizeContract,
+  reconcilePayment: reconcileContract,
+  voidAuthorization: voidContract,
+  confirm: confirmContract,
+  capture: captureContract,
+  refund: refundContract,
+  backorder: backorderContract,
+  apologize: apologizeContract,
+} as const satisfies Record<StepName, TransitionContract>;
 const STEP_NAMES = Object.keys(STEPS) as StepName[];
 
 type StepLogic = PromiseActorLogic<StepResult, CheckoutContext>;
@@ -152,7 +169,8 @@ function stepState<S extends StepName>(state: string, step: S, c: TransitionCont
 }
 
 const gaveUp = (c: TransitionContract, fallback: string): TransitionContract => withContract(c, { customerFallback: fallback });
-const final = (outcome: CheckoutOutcome) => ({ type: "final", entry: { type: "finish", params: { outcome } } }) as const;
+// `meta.outcome` is what the coordinator reads (core/checkout/bindMachine.ts); `finish` puts it in the output.
+const final = (outcome: CheckoutOutcome) => ({ type: "final", meta: { outcome }, entry: { type: "finish", params: { outcome } } }) as const;
 
 function states(policy: ReservationPolicy) {
   const rb = policy === "reserve-before-payment";
@@ -341,33 +359,12 @@ export function createCheckoutMachine(policy: ReservationPolicy) {
 
 export type CheckoutMachine = ReturnType<typeof createCheckoutMachine>;
 
-/** Binds the named steps to one set of ports. The deps live in the actor logic, never in the context. */
+/**
+ * Binds the named steps to one set of ports. The deps live in the actor logic, never in the context.
+ * (The coordinator binds once per machine instead: core/checkout/bindMachine.ts.)
+ */
 export function bindCheckout(machine: CheckoutMachine, deps: CheckoutDeps): CheckoutMachine {
   const actors = Object.fromEntries(STEP_NAMES.map((name) => [name, fromPromise<StepResult, CheckoutContext>(({ input }) => STEPS[name](deps, input))])) as StepActors;
   return machine.provide({ actors });
 }
 
-/**
- * Deps of each running checkout, found through its actor system. Binding with `machine.provide`
- * rebuilds the whole machine, too slow to do per checkout; a runnable machine is built once per
- * policy and each actor's steps look their deps up here (set by `attachDeps` before start).
- */
-const depsBySystem = new WeakMap<object, CheckoutDeps>();
-
-export function attachDeps(system: object, deps: CheckoutDeps): void {
-  depsBySystem.set(system, deps);
-}
-
-export function runnableCheckout(machine: CheckoutMachine): CheckoutMachine {
-  const actors = Object.fromEntries(
-    STEP_NAMES.map((name) => [
-      name,
-      fromPromise<StepResult, CheckoutContext>(({ input, system }) => {
-        const deps = depsBySystem.get(system);
-        if (deps === undefined) return Promise.reject(new Error(`checkout step "${name}" has no deps: call attachDeps(actor.system, deps) before start`));
-        return STEPS[name](deps, input);
-      }),
-    ]),
-  ) as StepActors;
-  return machine.provide({ actors });
-}

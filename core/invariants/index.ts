@@ -5,6 +5,7 @@ import { catalogPrice } from "./catalogPrice.ts";
 import { effectsAtLeastOnce } from "./effectsAtLeastOnce.ts";
 import { effectsOnce } from "./effectsOnce.ts";
 import { eventsPublished } from "./eventsPublished.ts";
+import { noChargeOnFailure } from "./noChargeOnFailure.ts";
 import { ledgerAppendOnly } from "./ledgerAppendOnly.ts";
 import { liveness } from "./liveness.ts";
 import { noDoubleCharge } from "./noDoubleCharge.ts";
@@ -40,6 +41,7 @@ export function checkAll(world: World, invariants: readonly InvariantName[] = IN
     "no-double-charge": () => noDoubleCharge(world, orders),
     "one-order-per-checkout": () => oneOrderPerCheckout(orders),
     "no-orphan-payment": () => noOrphanPayment(world, orders),
+    "no-charge-on-failure": () => noChargeOnFailure(world, orders),
     "paid-orders-have-stock": () => paidOrdersHaveStock(world, orders),
     "no-leaked-reservation": () => noLeakedReservation(world),
     "events-published": () => eventsPublished(world),

@@ -154,6 +154,25 @@ describe("invariant checkers", () => {
     expect(failing({ ...orphan, quiescent: false }, "no-orphan-payment").valid).toBe("unknown");
   });
 
+  it("no-charge-on-failure catches a checkout answered rejected while an authorization it knew of was never voided, even once reconciliation voided it", () => {
+    const row = (key: string, operation: PaymentRecord["operation"], createdAt: number, updatedAt = createdAt, providerRef: string | null = "ch-7"): PaymentRecord => ({
+      merchantId: MerchantId("m-1"), key: IdempotencyKey(key), operation, requestHash: "h", amount: usd(1000), checkoutId: CheckoutId("c-7"), orderId: null,
+      status: "succeeded", providerRef: providerRef === null ? null : ProviderRef(providerRef), response: null, reconciliation: "none", createdAt, updatedAt,
+    });
+    const w = healthy();
+    const rejected = { checkoutId: CheckoutId("c-7"), buyerId: BuyerId("b"), requestHash: "h", request: "{}", status: "rejected" as const, snapshot: null, createdAt: 0, updatedAt: 50 };
+    // Authorized at t=20, answered "rejected" at t=50; the reconcile job voided it at t=90 (its own key).
+    const world = { ...w, commands: [...w.commands, rejected], charges: [...w.charges, charge("ch-7", "c-7", "voided")], payments: [row("c-7:auth", "authorize", 20), row("c-7:void:ch-7", "void", 90)] };
+    const v = failing(world, "no-charge-on-failure");
+    expect(v.valid).toBe(false);
+    expect(v.violations[0]!.entities).toEqual({ checkout: "c-7", charge: "ch-7" });
+    expect(failing(world, "no-orphan-payment").valid).toBe(true);
+    // The checkout voided before answering: holds.
+    expect(failing({ ...world, payments: [row("c-7:auth", "authorize", 20), row("c-7:void", "void", 40)] }, "no-charge-on-failure").valid).toBe(true);
+    // The checkout never learnt of the authorization (its answer lost; reconciliation settled it at t=70): holds.
+    expect(failing({ ...world, payments: [row("c-7:auth", "authorize", 20, 70), row("c-7:void:ch-7", "void", 90)] }, "no-charge-on-failure").valid).toBe(true);
+  });
+
   it("paid-orders-have-stock catches a confirmed order without a committed reservation", () => {
     const w = healthy();
     const v = failing({ ...w, reservations: [reservation("c-1", "committed"), reservation("c-2", "released")] }, "paid-orders-have-stock");

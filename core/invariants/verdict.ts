@@ -5,6 +5,7 @@ export const INVARIANTS = [
   "no-double-charge",
   "one-order-per-checkout",
   "no-orphan-payment",
+  "no-charge-on-failure",
   "paid-orders-have-stock",
   "no-leaked-reservation",
   "events-published",
