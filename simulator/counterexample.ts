@@ -182,7 +182,7 @@ export const STORY_PORTS: Readonly<Record<InvariantName, readonly string[]>> = {
   "ledger-append-only": ["orders"],
   liveness: ["commands", "inventory", "orders", "provider", "payments", "events", "catalog", "db"],
   "answer-matches-ledger": ["orders", "provider", "payments", "inventory", "commands", "db"],
-  "sold-orders-keep-their-money": ["orders", "provider", "payments", "db"],
+  "sold-orders-keep-their-money": ["provider", "orders"],
   "effects-at-least-once": ["events", "orders"],
   "one-completion-per-order": ["orders", "events", "db"],
   "prompt-release": ["inventory", "commands", "db"],

@@ -2,7 +2,7 @@
 // shared by the mitigation tests and the 15-step counterexample test so they judge the same runs.
 import type { Mitigation } from "../core/checkout/deps.ts";
 
-export const MITIGATION_SCENARIOS: Readonly<Record<Mitigation, { readonly scenario: string; readonly seeds: number }>> = {
+export const MITIGATION_SCENARIOS: Readonly<Partial<Record<Mitigation, { readonly scenario: string; readonly seeds: number }>>> = {
   reservation: { scenario: "flash-sale", seeds: 5 },
   "payment-key": { scenario: "payment-retry-double-charge", seeds: 5 },
   "checkout-key": { scenario: "duplicate-checkout-submission", seeds: 5 },
@@ -11,6 +11,14 @@ export const MITIGATION_SCENARIOS: Readonly<Record<Mitigation, { readonly scenar
   outbox: { scenario: "duplicate-events-downstream", seeds: 8 },
   "consumer-dedupe": { scenario: "duplicate-events-downstream", seeds: 5 },
   reprice: { scenario: "price-change-after-add-to-cart", seeds: 5 },
-  "compensation-check": { scenario: "async-payment-settles-late", seeds: 9 },
   "release-on-failure": { scenario: "duplicate-checkout-submission", seeds: 3 },
+};
+
+/**
+ * Switches no built-in scenario provokes within 30 seeds yet, each with why. The tests require every
+ * switch to be in exactly one of the two tables, so a new switch needs a scenario or a stated reason.
+ */
+export const NOT_YET_PROVOKED: Readonly<Partial<Record<Mitigation, string>>> = {
+  "compensation-check":
+    "its race (a webhook confirms the order while the storefront's own compensation runs) was hit in 1 of 30 seeds of async-payment-settles-late before the issue 18 reconciliation fixes, and in none since; a scenario that widens the window is still to be written",
 };
