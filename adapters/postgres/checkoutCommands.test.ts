@@ -1,33 +1,19 @@
-// PostgresCheckoutCommands against a real server: the shared contract suite, then a double submit on
+// PostgresCheckoutCommands against a real server: the db.pool() contract suite, then a double submit on
 // separate connections (one record) and recovery reading running records from a second adapter, as a
 // restarted coordinator does.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
 import { ManualClock } from "../../core/clock.ts";
 import { BuyerId, CheckoutId } from "../../core/ids.ts";
 import { checkoutCommandsContract } from "../contract/checkoutCommands.contract.ts";
 import { PostgresCheckoutCommands } from "./checkoutCommands.ts";
-import { pgConfig } from "./connection.ts";
-import { dropSchema, freshSchemaName, postgresForTests } from "./testing.ts";
+import { postgresForTests, schemaPerStore } from "./testing.ts";
 
 const pgEnv = await postgresForTests();
 const submission = (id: string) => ({ checkoutId: CheckoutId(id), buyerId: BuyerId("b1"), requestHash: "h", request: "{}" });
 
 describe.skipIf(!pgEnv.available)("postgres checkout commands", () => {
-  let shared: pg.Pool;
-  const schemas: string[] = [];
-  beforeAll(() => {
-    shared = new pg.Pool(pgConfig(undefined, 12));
-  });
-  afterAll(async () => {
-    for (const s of schemas) await dropSchema(shared, s);
-    await shared.end();
-  });
-  const open = (clock = new ManualClock(0)) => {
-    const schema = freshSchemaName("commands_test");
-    schemas.push(schema);
-    return PostgresCheckoutCommands.open({ pool: shared, schema, clock });
-  };
+  const db = schemaPerStore({ beforeAll, afterAll });
+  const open = (clock = new ManualClock(0)) => PostgresCheckoutCommands.open({ pool: db.pool(), schema: db.fresh("commands_test"), clock });
 
   checkoutCommandsContract("postgres", (clock) => open(clock));
 
@@ -45,7 +31,7 @@ describe.skipIf(!pgEnv.available)("postgres checkout commands", () => {
     await before.submit(submission("b"));
     await before.save(CheckoutId("a"), { status: "running", snapshot: '{"value":"authorizing"}' });
     await before.save(CheckoutId("b"), { status: "confirmed", snapshot: null });
-    const after = await PostgresCheckoutCommands.open({ pool: shared, schema: before.schema, clock: new ManualClock(2) });
+    const after = await PostgresCheckoutCommands.open({ pool: db.pool(), schema: before.schema, clock: new ManualClock(2) });
     expect((await after.unfinished()).map((c) => [c.checkoutId, c.snapshot])).toEqual([["a", '{"value":"authorizing"}']]);
   });
 });

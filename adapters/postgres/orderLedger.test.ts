@@ -1,16 +1,14 @@
-// PostgresOrderLedger against a real server: the shared contract suite (with its model-based test),
+// PostgresOrderLedger against a real server: the db.pool() contract suite (with its model-based test),
 // then what only a networked database can get wrong: concurrent appends on separate connections,
 // the append-only triggers, and relays that claim the outbox with FOR UPDATE SKIP LOCKED.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
 import { ManualClock } from "../../core/clock.ts";
 import { BuyerId, CheckoutId, EventId, OrderId, ReservationKey, Sku } from "../../core/ids.ts";
 import { foldOrder } from "../../core/orderLifecycle.ts";
 import type { NewOrderEvent, OutboxEntry } from "../../core/ports/orderLedger.ts";
 import { orderLedgerContract } from "../contract/orderLedger.contract.ts";
-import { pgConfig } from "./connection.ts";
 import { PostgresOrderLedger } from "./orderLedger.ts";
-import { dropSchema, freshSchemaName, postgresForTests } from "./testing.ts";
+import { postgresForTests, schemaPerStore } from "./testing.ts";
 
 const pgEnv = await postgresForTests();
 
@@ -25,20 +23,8 @@ const created = (id: string, checkoutId = "c1"): NewOrderEvent => ({
 const reserved = (id: string): NewOrderEvent => ({ type: "InventoryReserved", eventId: EventId(id), reservationKey: ReservationKey("c1:reserve") });
 
 describe.skipIf(!pgEnv.available)("postgres order ledger", () => {
-  let shared: pg.Pool;
-  const schemas: string[] = [];
-  beforeAll(() => {
-    shared = new pg.Pool(pgConfig(undefined, 12));
-  });
-  afterAll(async () => {
-    for (const s of schemas) await dropSchema(shared, s);
-    await shared.end();
-  });
-  const open = (clock = new ManualClock(0)) => {
-    const schema = freshSchemaName("orders_test");
-    schemas.push(schema);
-    return PostgresOrderLedger.open({ pool: shared, schema, clock });
-  };
+  const db = schemaPerStore({ beforeAll, afterAll });
+  const open = (clock = new ManualClock(0)) => PostgresOrderLedger.open({ pool: db.pool(), schema: db.fresh("orders_test"), clock });
 
   orderLedgerContract("postgres", (clock) => open(clock));
 
@@ -122,7 +108,7 @@ describe.skipIf(!pgEnv.available)("postgres order ledger", () => {
   it("keeps events, the checkout index and the outbox for a second adapter on the same schema", async () => {
     const first = await open(new ManualClock(7));
     await first.append(OrderId("o1"), [created("e1"), reserved("e2")]);
-    const second = await PostgresOrderLedger.open({ pool: shared, schema: first.schema, clock: new ManualClock(8) });
+    const second = await PostgresOrderLedger.open({ pool: db.pool(), schema: first.schema, clock: new ManualClock(8) });
     const events = await second.events(OrderId("o1"));
     expect(events.map((e) => [e.eventId, e.sequence, e.at])).toEqual([["e1", 1, 7], ["e2", 2, 7]]);
     expect(await second.findByCheckout(CheckoutId("c1"))).toBe("o1");

@@ -1,14 +1,12 @@
-// PostgresPaymentLedger against a real server: the shared contract suite, then racing first
+// PostgresPaymentLedger against a real server: the db.pool() contract suite, then racing first
 // attempts on separate connections (one row, one "created") and a row surviving a second adapter.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
 import { ManualClock } from "../../core/clock.ts";
 import { CheckoutId, IdempotencyKey, MerchantId } from "../../core/ids.ts";
 import type { BeginPayment } from "../../core/ports/paymentLedger.ts";
 import { paymentLedgerContract } from "../contract/paymentLedger.contract.ts";
-import { pgConfig } from "./connection.ts";
 import { PostgresPaymentLedger } from "./paymentLedger.ts";
-import { dropSchema, freshSchemaName, postgresForTests } from "./testing.ts";
+import { postgresForTests, schemaPerStore } from "./testing.ts";
 
 const pgEnv = await postgresForTests();
 
@@ -23,20 +21,8 @@ const begin = (hash: string): BeginPayment => ({
 });
 
 describe.skipIf(!pgEnv.available)("postgres payment ledger", () => {
-  let shared: pg.Pool;
-  const schemas: string[] = [];
-  beforeAll(() => {
-    shared = new pg.Pool(pgConfig(undefined, 12));
-  });
-  afterAll(async () => {
-    for (const s of schemas) await dropSchema(shared, s);
-    await shared.end();
-  });
-  const open = (clock = new ManualClock(0)) => {
-    const schema = freshSchemaName("payments_test");
-    schemas.push(schema);
-    return PostgresPaymentLedger.open({ pool: shared, schema, clock });
-  };
+  const db = schemaPerStore({ beforeAll, afterAll });
+  const open = (clock = new ManualClock(0)) => PostgresPaymentLedger.open({ pool: db.pool(), schema: db.fresh("payments_test"), clock });
 
   paymentLedgerContract("postgres", (clock) => open(clock));
 
@@ -53,7 +39,7 @@ describe.skipIf(!pgEnv.available)("postgres payment ledger", () => {
   it("keeps a pending row for reconciliation when a second adapter opens the same schema", async () => {
     const first = await open(new ManualClock(1));
     await first.begin(begin("h"));
-    const second = await PostgresPaymentLedger.open({ pool: shared, schema: first.schema, clock: new ManualClock(2) });
+    const second = await PostgresPaymentLedger.open({ pool: db.pool(), schema: first.schema, clock: new ManualClock(2) });
     expect((await second.needingReconciliation(10)).map((r) => [r.key, r.status, r.amount.amount])).toEqual([["c1:auth", "pending", 500]]);
     expect((await second.begin(begin("other"))).status).toBe("conflict");
   });

@@ -24,3 +24,27 @@ export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`refusing to drop schema ${schema}`);
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
+
+/**
+ * A suite's shared pool and the schemas it made, dropped when the suite ends: call it inside
+ * `describe`, then `fresh(prefix)` gives each store (or test) its own schema on the shared pool.
+ */
+export function schemaPerStore(hooks: { beforeAll: (fn: () => void) => void; afterAll: (fn: () => Promise<void>) => void }): { pool: () => pg.Pool; fresh: (prefix: string) => string } {
+  let shared: pg.Pool | undefined;
+  const schemas: string[] = [];
+  hooks.beforeAll(() => {
+    shared = new pg.Pool(pgConfig(undefined, 12));
+  });
+  hooks.afterAll(async () => {
+    for (const s of schemas) await dropSchema(shared!, s);
+    await shared?.end();
+  });
+  return {
+    pool: () => shared!,
+    fresh: (prefix) => {
+      const schema = freshSchemaName(prefix);
+      schemas.push(schema);
+      return schema;
+    },
+  };
+}

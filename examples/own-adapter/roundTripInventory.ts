@@ -13,13 +13,16 @@ export interface RoundTripOptions extends OurInventoryOptions {
   readonly sim: SimContext;
 }
 
-export class ReadThenWriteInventory extends OurInventory {
-  private readonly sim: SimContext;
+/** The legacy adapter with a handle on the engine's round trips. */
+abstract class RoundTripInventory extends OurInventory {
+  protected readonly sim: SimContext;
   constructor(options: RoundTripOptions) {
     super(options);
     this.sim = options.sim;
   }
+}
 
+export class ReadThenWriteInventory extends RoundTripInventory {
   override async reserve(request: ReserveRequest): Promise<ReserveResult> {
     const { key, checkoutId, lines, expiresAt } = checkReserve(request);
     const existing = await this.sim.roundTrip("select hold", () => this.get(key));
@@ -41,13 +44,7 @@ export class ReadThenWriteInventory extends OurInventory {
   }
 }
 
-export class ConditionalInventory extends OurInventory {
-  private readonly sim: SimContext;
-  constructor(options: RoundTripOptions) {
-    super(options);
-    this.sim = options.sim;
-  }
-
+export class ConditionalInventory extends RoundTripInventory {
   /** The whole check-and-hold is one statement (one transaction) on the engine: one round trip. */
   override async reserve(request: ReserveRequest): Promise<ReserveResult> {
     return this.sim.roundTrip("conditional update stock", () => super.reserve(request));
