@@ -21,6 +21,7 @@ export interface CollectInput {
   readonly answers: readonly BuyerAnswer[];
   readonly abandoned: readonly string[];
   readonly webhooks: readonly WebhookFact[];
+  readonly clockJumps?: readonly { readonly at: number; readonly ms: number }[];
   /** Reservation key -> when the system's release call released it (as the harness observed). */
   readonly releasedAt?: Readonly<Record<string, number>>;
   readonly healed: boolean;
@@ -72,6 +73,7 @@ export async function collectWorld(input: CollectInput): Promise<World> {
     answers: input.answers,
     abandoned: input.abandoned,
     webhooks: input.webhooks,
+    ...(input.clockJumps !== undefined ? { clockJumps: input.clockJumps } : {}),
     eventBusinessKeys,
     ...(input.releasedAt !== undefined ? { releasedAt: input.releasedAt } : {}),
     movements,

@@ -8,12 +8,18 @@ import { adminPriceChange } from "./buyers.ts";
 import { every, HARNESS_PERIOD_MS, type RunContext } from "./runContext.ts";
 import type { SystemUnderTest } from "./system.ts";
 
-export function startNemesis(ctx: RunContext, system: SystemUnderTest, running: () => boolean): void {
+/** Starts the nemesis; returns the clock jumps it makes (the checkers discount jumped time from delays). */
+export function startNemesis(ctx: RunContext, system: SystemUnderTest, running: () => boolean): { at: number; ms: number }[] {
   const { clock, faults, timing } = ctx;
+  const jumps: { at: number; ms: number }[] = [];
   every(clock, HARNESS_PERIOD_MS.nemesis, running, async () => {
     if (faults.fire("coordinator.crash", "nemesis")) system.crash();
-    if (faults.fire("clock.jump", "nemesis")) clock.jump(timing.holdMs + 1);
+    if (faults.fire("clock.jump", "nemesis")) {
+      jumps.push({ at: clock.now(), ms: timing.holdMs + 1 });
+      clock.jump(timing.holdMs + 1);
+    }
   });
+  return jumps;
 }
 
 export function startAdmin(ctx: RunContext, catalog: (process: string) => Pick<Stores, "catalog">, skus: readonly Sku[], priceChanges: PriceChange[], running: () => boolean): void {

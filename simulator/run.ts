@@ -214,7 +214,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   system.startJobs();
   webhooks.start(isRunning);
   consumers.start(isRunning);
-  startNemesis(ctx, system, isRunning);
+  const clockJumps = startNemesis(ctx, system, isRunning);
   startAdmin(ctx, (p) => ({ catalog: harness.wrap("catalog", observed.catalog, foreverAlive(p), "store", catalogMethods) }), skus, priceChanges, isRunning);
   buyers.arrive();
 
@@ -258,6 +258,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       answers: records.answers,
       abandoned: records.abandoned,
       webhooks: webhooks.results(),
+      clockJumps,
       releasedAt,
       healed: true,
       quiescent: reason === "done",

@@ -38,21 +38,26 @@ export const expirySweep: SystemJob = {
   periodMs: 1000,
   async run(deps) {
     if (!deps.mitigations["reservation-expiry"]) return;
-    await deps.stores.inventory.expireDue(deps.clock.now());
+    // Holds of checkouts that already ended go first: released now (their buyers were told), rather
+    // than expired later while other buyers are turned away.
     if (deps.mitigations["release-on-failure"] && deps.mitigations.reservation) await releaseFinished(deps);
+    await deps.stores.inventory.expireDue(deps.clock.now());
   },
 };
 
 /** Releases the holds of recently finished checkouts that no live order stands on. */
 async function releaseFinished(deps: CheckoutDeps): Promise<void> {
   const since = deps.clock.now() - RECENTLY_FINISHED_MS;
-  for (const command of await deps.stores.commands.all()) {
-    if (command.status === "running" || command.status === "confirmed" || command.updatedAt < since) continue;
-    const held = (await deps.stores.inventory.findByCheckout(command.checkoutId)).filter((r) => r.status === "held");
-    if (held.length === 0 || (await hasLiveOrder(deps, command.checkoutId))) continue;
-    // Inventory refuses to release a hold committed meanwhile: a completion that won keeps its stock.
-    for (const r of held) await deps.stores.inventory.release(r.key);
-  }
+  const finished = (await deps.stores.commands.all()).filter((c) => c.status !== "running" && c.status !== "confirmed" && c.updatedAt >= since);
+  // One checkout's slow or failed lookups must not hold up the others' releases: they run side by side.
+  await Promise.allSettled(
+    finished.map(async (command) => {
+      const held = (await deps.stores.inventory.findByCheckout(command.checkoutId)).filter((r) => r.status === "held");
+      if (held.length === 0 || (await hasLiveOrder(deps, command.checkoutId))) return;
+      // Inventory refuses to release a hold committed meanwhile: a completion that won keeps its stock.
+      for (const r of held) await deps.stores.inventory.release(r.key);
+    }),
+  );
 }
 
 /**

@@ -8,8 +8,8 @@ import { clientCheckoutId, type World } from "./world.ts";
 
 const invariant = "prompt-release";
 
-/** The allowed delay between the buyer's failure answer and the release: the reference's step timeout. */
-export const PROMPT_RELEASE_MS = 2000;
+/** The allowed delay between the buyer's failure answer and the release: a compensation's timeout (2 s) plus one round of the system's own cleanup (1 s). */
+export const PROMPT_RELEASE_MS = 3000;
 
 export function promptRelease(world: World): Verdict {
   if (world.answers === undefined) return { invariant, valid: true, violations: [], note: "the world records no buyer answers: nothing to judge" };
@@ -21,7 +21,8 @@ export function promptRelease(world: World): Verdict {
     const checkoutId = clientCheckoutId(r.checkoutId);
     const a = answers.get(checkoutId);
     if (a === undefined || !isFailure(a.last) || r.status === "committed") continue;
-    const due = a.firstAt + PROMPT_RELEASE_MS;
+    // A clock jump (an NTP step: a fault) moves time, not work: jumped time after the answer is not delay.
+    const due = a.firstAt + PROMPT_RELEASE_MS + jumpedAfter(world, a.firstAt);
     if (r.expiresAt <= due) continue; // it lapsed on its own within the bound
     const told = `told "${a.last.answer}"${a.last.reason !== undefined ? ` (${a.last.reason})` : ""} at t=${a.firstAt}ms`;
     const at = releasedAt[r.key];
@@ -35,4 +36,9 @@ export function promptRelease(world: World): Verdict {
   }
   if (violations.length === 0 && unsettled) return { invariant, valid: "unknown", violations: [], note: "failed checkouts still held stock when the run ended unsettled" };
   return verdictOf(invariant, violations);
+}
+
+/** Milliseconds the clock jumped forward after `t` (the nemesis's clock.jump fault). */
+function jumpedAfter(world: World, t: number): number {
+  return (world.clockJumps ?? []).filter((j) => j.at > t).reduce((n, j) => n + j.ms, 0);
 }

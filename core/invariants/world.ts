@@ -104,6 +104,8 @@ export interface World {
   readonly answers?: readonly BuyerAnswer[];
   /** Client checkout ids whose buyer left on purpose after submitting (never waited for an answer). */
   readonly abandoned?: readonly string[];
+  /** Forward clock jumps during the run (the `clock.jump` fault): at what time, by how many ms. */
+  readonly clockJumps?: readonly { readonly at: number; readonly ms: number }[];
   /** The provider's webhooks and their deliveries. */
   readonly webhooks?: readonly WebhookFact[];
   /**
