@@ -13,12 +13,12 @@ import type { SystemJob } from "./coordinator.ts";
 import { coordinatorFromMachine } from "./machineCoordinator.ts";
 import { runScenario } from "./run.ts";
 
-/** scenario, policy, seed, trace hash (re-pinned when the issue 11/18 merges moved traces; equal through both paths). */
+/** scenario, policy, seed, trace hash (re-pinned when the issue 11/18 merges and the expiry job's prompt release moved traces; equal through both paths). */
 const PINNED: readonly [string, ReservationPolicy, number, string][] = [
-  ["flash-sale", "reserve-before-payment", 3, "2662a1c2c762ed61"],
-  ["coordinator-crash", "reserve-after-authorization", 2, "3cca93c2b0d99668"],
-  ["webhook-races-storefront", "async-reservation", 1, "4a497c021726eb82"],
-  ["swarm", "reserve-before-payment", 2, "1e5971bf8906dc19"],
+  ["flash-sale", "reserve-before-payment", 3, "ba052bfeb3036acf"],
+  ["coordinator-crash", "reserve-after-authorization", 2, "152b3a6ac55c874f"],
+  ["webhook-races-storefront", "async-reservation", 1, "18c002b4f74bebaa"],
+  ["swarm", "reserve-before-payment", 2, "8578f06c2778fda0"],
 ];
 
 describe("coordinatorFromMachine", () => {
