@@ -3,7 +3,7 @@
 // apologies, backorders, time to confirmation). An architect's own statecharts run beside them as
 // further columns (`compare --machine FILE`). `checkout-sim compare` prints the result.
 import { POLICIES, type ReservationPolicy } from "../core/checkout/deps.ts";
-import { orderFacts } from "../core/invariants/orders.ts";
+import { orderFacts, unitsSold } from "../core/invariants/orders.ts";
 import { available } from "../core/ports/inventory.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { runScenario, type RunResult } from "./run.ts";
@@ -89,10 +89,8 @@ export function runCost(result: Pick<RunResult, "checkouts" | "world" | "violati
   // Units sold beyond what was received (the no-oversell checker's business half), backorders excluded.
   const received = new Map<string, number>();
   for (const [skuAt, units] of Object.entries(world.received)) add(received, skuAt.split("@")[0]!, units);
-  const sold = new Map<string, number>();
-  for (const o of orders) if (o.sold && !o.state.backordered) for (const l of o.lines) add(sold, l.sku, l.quantity);
   let oversells = 0;
-  for (const [sku, units] of sold) oversells += Math.max(0, units - (received.get(sku) ?? 0));
+  for (const [sku, { units }] of unitsSold(orders)) oversells += Math.max(0, units - (received.get(sku) ?? 0));
 
   // Turned away for stock that stayed on the shelf: stock the run ended with, unsold and unheld,
   // handed out to the turned-away checkouts in order of first submission; each one it fills counts.

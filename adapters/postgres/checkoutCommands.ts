@@ -7,32 +7,12 @@ import type { BuyerId, CheckoutId } from "../../core/ids.ts";
 import type { CheckoutCommand, CheckoutCommandStore, CommandStatus, SubmitResult } from "../../core/ports/checkoutCommands.ts";
 import { requireKey } from "../../core/validate.ts";
 import { saveInput, submitInput } from "../shared/commandInput.ts";
-import { num, PgStore, type PostgresStoreOptions } from "./base.ts";
+import { PgStore, type PostgresStoreOptions } from "./base.ts";
+import { checkoutCommandOf, type CommandRow } from "../shared/rows.ts";
 
 const COLUMNS = "checkout_id, buyer_id, request_hash, request, status, snapshot, created_at, updated_at";
 
-interface Row {
-  checkout_id: string;
-  buyer_id: string;
-  request_hash: string;
-  request: string;
-  status: string;
-  snapshot: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
-const toCommand = (r: Row): CheckoutCommand =>
-  Object.freeze({
-    checkoutId: r.checkout_id as CheckoutId,
-    buyerId: r.buyer_id as BuyerId,
-    requestHash: r.request_hash,
-    request: r.request,
-    status: r.status as CommandStatus,
-    snapshot: r.snapshot,
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-  });
 
 export class PostgresCheckoutCommands implements CheckoutCommandStore {
   private readonly t: string;
@@ -74,12 +54,12 @@ export class PostgresCheckoutCommands implements CheckoutCommandStore {
   async submit(input: { checkoutId: CheckoutId; buyerId: BuyerId; requestHash: string; request: string }): Promise<SubmitResult> {
     const s = submitInput(input);
     const now = this.db.clock.now();
-    const inserted = await this.db.pool.query<Row>(
+    const inserted = await this.db.pool.query<CommandRow>(
       `INSERT INTO ${this.t} (${COLUMNS}) VALUES ($1, $2, $3, $4, 'running', NULL, $5, $5) ON CONFLICT (checkout_id) DO NOTHING RETURNING ${COLUMNS}`,
       [s.checkoutId, s.buyerId, s.requestHash, s.request, now],
     );
     const created = inserted.rows[0];
-    if (created !== undefined) return { status: "created", command: toCommand(created) };
+    if (created !== undefined) return { status: "created", command: checkoutCommandOf(created) };
     const existing = await this.get(s.checkoutId);
     if (existing === undefined) throw new Error(`checkout command ${s.checkoutId}: conflicting row vanished`);
     return { status: existing.requestHash === s.requestHash ? "existing" : "conflict", command: existing };
@@ -88,7 +68,7 @@ export class PostgresCheckoutCommands implements CheckoutCommandStore {
   async save(checkoutId: CheckoutId, update: { status: CommandStatus; snapshot: string | null }): Promise<CheckoutCommand> {
     const id = requireKey(checkoutId, "checkoutId");
     const u = saveInput(update);
-    const r = await this.db.pool.query<Row>(`UPDATE ${this.t} SET status = $2, snapshot = $3, updated_at = $4 WHERE checkout_id = $1 RETURNING ${COLUMNS}`, [
+    const r = await this.db.pool.query<CommandRow>(`UPDATE ${this.t} SET status = $2, snapshot = $3, updated_at = $4 WHERE checkout_id = $1 RETURNING ${COLUMNS}`, [
       id,
       u.status,
       u.snapshot,
@@ -96,22 +76,22 @@ export class PostgresCheckoutCommands implements CheckoutCommandStore {
     ]);
     const row = r.rows[0];
     if (row === undefined) throw new NotFound({ entity: "checkout", id, message: `no checkout command ${id}` });
-    return toCommand(row);
+    return checkoutCommandOf(row);
   }
 
   async get(checkoutId: CheckoutId): Promise<CheckoutCommand | undefined> {
-    const r = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.t} WHERE checkout_id = $1`, [checkoutId]);
+    const r = await this.db.pool.query<CommandRow>(`SELECT ${COLUMNS} FROM ${this.t} WHERE checkout_id = $1`, [checkoutId]);
     const row = r.rows[0];
-    return row && toCommand(row);
+    return row && checkoutCommandOf(row);
   }
 
   async unfinished(): Promise<CheckoutCommand[]> {
-    const r = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.t} WHERE status = 'running' ORDER BY seq`);
-    return r.rows.map(toCommand);
+    const r = await this.db.pool.query<CommandRow>(`SELECT ${COLUMNS} FROM ${this.t} WHERE status = 'running' ORDER BY seq`);
+    return r.rows.map(checkoutCommandOf);
   }
 
   async all(): Promise<CheckoutCommand[]> {
-    const r = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.t} ORDER BY seq`);
-    return r.rows.map(toCommand);
+    const r = await this.db.pool.query<CommandRow>(`SELECT ${COLUMNS} FROM ${this.t} ORDER BY seq`);
+    return r.rows.map(checkoutCommandOf);
   }
 }

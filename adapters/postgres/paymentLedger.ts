@@ -3,49 +3,17 @@
 // The insert is `ON CONFLICT DO NOTHING`: two racing first attempts with one key make one row.
 import type pg from "pg";
 import { NotFound } from "../../core/errors.ts";
-import type { CheckoutId, IdempotencyKey, MerchantId, OrderId, ProviderRef } from "../../core/ids.ts";
-import type { Currency } from "../../core/money.ts";
-import type { BeginPayment, BeginResult, PaymentLedger, PaymentOperation, PaymentOutcome, PaymentRecord, PaymentStatus, ReconciliationState } from "../../core/ports/paymentLedger.ts";
+import type { CheckoutId, IdempotencyKey, MerchantId } from "../../core/ids.ts";
+import type { BeginPayment, BeginResult, PaymentLedger, PaymentOutcome, PaymentRecord } from "../../core/ports/paymentLedger.ts";
 import { requireNonNegativeInt } from "../../core/validate.ts";
 import { beginPayment, paymentKey, paymentOutcome } from "../shared/paymentInput.ts";
-import { num, PgStore, type PostgresStoreOptions } from "./base.ts";
+import { PgStore, type PostgresStoreOptions } from "./base.ts";
+import { paymentRecordOf, type PaymentRow } from "../shared/rows.ts";
 
 const COLUMNS =
   "merchant_id, key, operation, request_hash, amount, currency, checkout_id, order_id, status, provider_ref, response, reconciliation, created_at, updated_at";
 
-interface Row {
-  merchant_id: string;
-  key: string;
-  operation: string;
-  request_hash: string;
-  amount: string;
-  currency: string;
-  checkout_id: string;
-  order_id: string | null;
-  status: string;
-  provider_ref: string | null;
-  response: string | null;
-  reconciliation: string;
-  created_at: string;
-  updated_at: string;
-}
 
-const toRecord = (r: Row): PaymentRecord =>
-  Object.freeze({
-    merchantId: r.merchant_id as MerchantId,
-    key: r.key as IdempotencyKey,
-    operation: r.operation as PaymentOperation,
-    requestHash: r.request_hash,
-    amount: Object.freeze({ amount: num(r.amount), currency: r.currency as Currency }),
-    checkoutId: r.checkout_id as CheckoutId,
-    orderId: r.order_id as OrderId | null,
-    status: r.status as PaymentStatus,
-    providerRef: r.provider_ref as ProviderRef | null,
-    response: r.response,
-    reconciliation: r.reconciliation as ReconciliationState,
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-  });
 
 export class PostgresPaymentLedger implements PaymentLedger {
   private readonly t: string;
@@ -95,13 +63,13 @@ export class PostgresPaymentLedger implements PaymentLedger {
   async begin(input: BeginPayment): Promise<BeginResult> {
     const b = beginPayment(input);
     const now = this.db.clock.now();
-    const inserted = await this.db.pool.query<Row>(
+    const inserted = await this.db.pool.query<PaymentRow>(
       `INSERT INTO ${this.t} (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', NULL, NULL, 'none', $9, $9)
        ON CONFLICT (merchant_id, key) DO NOTHING RETURNING ${COLUMNS}`,
       [b.merchantId, b.key, b.operation, b.requestHash, b.amount.amount, b.amount.currency, b.checkoutId, b.orderId, now],
     );
     const created = inserted.rows[0];
-    if (created !== undefined) return { status: "created", record: toRecord(created) };
+    if (created !== undefined) return { status: "created", record: paymentRecordOf(created) };
     // The key exists (ON CONFLICT waited for any racing insert to commit): replay it or refuse it.
     const existing = await this.get(b.merchantId, b.key);
     if (existing === undefined) throw new Error(`payment ${b.merchantId}/${b.key}: conflicting row vanished`);
@@ -112,7 +80,7 @@ export class PostgresPaymentLedger implements PaymentLedger {
     const k = paymentKey(merchantId, key);
     const o = paymentOutcome(outcome);
     // A field the outcome leaves out keeps its stored value ($n::boolean says whether it was given).
-    const r = await this.db.pool.query<Row>(
+    const r = await this.db.pool.query<PaymentRow>(
       `UPDATE ${this.t} SET status = $3,
           provider_ref = CASE WHEN $4::boolean THEN $5 ELSE provider_ref END,
           response = CASE WHEN $6::boolean THEN $7 ELSE response END,
@@ -133,31 +101,31 @@ export class PostgresPaymentLedger implements PaymentLedger {
     );
     const row = r.rows[0];
     if (row === undefined) throw new NotFound({ entity: "payment", id: `${k.merchantId}/${k.key}`, message: `no payment record for key ${k.key} of merchant ${k.merchantId}` });
-    return toRecord(row);
+    return paymentRecordOf(row);
   }
 
   async get(merchantId: MerchantId, key: IdempotencyKey): Promise<PaymentRecord | undefined> {
-    const r = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.t} WHERE merchant_id = $1 AND key = $2`, [merchantId, key]);
+    const r = await this.db.pool.query<PaymentRow>(`SELECT ${COLUMNS} FROM ${this.t} WHERE merchant_id = $1 AND key = $2`, [merchantId, key]);
     const row = r.rows[0];
-    return row && toRecord(row);
+    return row && paymentRecordOf(row);
   }
 
   async findByCheckout(checkoutId: CheckoutId): Promise<PaymentRecord[]> {
-    const r = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.t} WHERE checkout_id = $1 ORDER BY seq`, [checkoutId]);
-    return r.rows.map(toRecord);
+    const r = await this.db.pool.query<PaymentRow>(`SELECT ${COLUMNS} FROM ${this.t} WHERE checkout_id = $1 ORDER BY seq`, [checkoutId]);
+    return r.rows.map(paymentRecordOf);
   }
 
   async needingReconciliation(limit: number): Promise<PaymentRecord[]> {
     requireNonNegativeInt(limit, "limit");
-    const r = await this.db.pool.query<Row>(
+    const r = await this.db.pool.query<PaymentRow>(
       `SELECT ${COLUMNS} FROM ${this.t} WHERE status IN ('pending', 'unknown') OR reconciliation = 'needed' ORDER BY seq LIMIT $1`,
       [limit],
     );
-    return r.rows.map(toRecord);
+    return r.rows.map(paymentRecordOf);
   }
 
   async all(): Promise<PaymentRecord[]> {
-    const r = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM ${this.t} ORDER BY seq`);
-    return r.rows.map(toRecord);
+    const r = await this.db.pool.query<PaymentRow>(`SELECT ${COLUMNS} FROM ${this.t} ORDER BY seq`);
+    return r.rows.map(paymentRecordOf);
   }
 }

@@ -8,6 +8,7 @@ import { requireKey } from "../../core/validate.ts";
 import { saveInput, submitInput } from "../shared/commandInput.ts";
 import { immediate, type SqliteDb } from "./db.ts";
 import type Database from "better-sqlite3";
+import { checkoutCommandOf, type CommandRow } from "../shared/rows.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS commands_records (
@@ -26,37 +27,16 @@ CREATE INDEX IF NOT EXISTS commands_records_running ON commands_records (seq) WH
 
 const COLUMNS = "checkout_id, buyer_id, request_hash, request, status, snapshot, created_at, updated_at";
 
-interface Row {
-  checkout_id: string;
-  buyer_id: string;
-  request_hash: string;
-  request: string;
-  status: string;
-  snapshot: string | null;
-  created_at: number;
-  updated_at: number;
-}
 
-const toCommand = (r: Row): CheckoutCommand =>
-  Object.freeze({
-    checkoutId: r.checkout_id as CheckoutId,
-    buyerId: r.buyer_id as BuyerId,
-    requestHash: r.request_hash,
-    request: r.request,
-    status: r.status as CommandStatus,
-    snapshot: r.snapshot,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
 
 export class SqliteCheckoutCommands implements CheckoutCommandStore {
   private readonly clock: Clock;
   private readonly q: {
-    get: Database.Statement<[string], Row>;
+    get: Database.Statement<[string], CommandRow>;
     insert: Database.Statement<[string, string, string, string, number, number]>;
     update: Database.Statement<[string, string | null, number, string]>;
-    unfinished: Database.Statement<[], Row>;
-    all: Database.Statement<[], Row>;
+    unfinished: Database.Statement<[], CommandRow>;
+    all: Database.Statement<[], CommandRow>;
   };
 
   constructor(private readonly db: SqliteDb, options: { clock: Clock }) {
@@ -75,10 +55,10 @@ export class SqliteCheckoutCommands implements CheckoutCommandStore {
     const s = submitInput(input);
     return immediate(this.db, (): SubmitResult => {
       const existing = this.q.get.get(s.checkoutId);
-      if (existing) return { status: existing.request_hash === s.requestHash ? "existing" : "conflict", command: toCommand(existing) };
+      if (existing) return { status: existing.request_hash === s.requestHash ? "existing" : "conflict", command: checkoutCommandOf(existing) };
       const now = this.clock.now();
       this.q.insert.run(s.checkoutId, s.buyerId, s.requestHash, s.request, now, now);
-      return { status: "created", command: toCommand(this.q.get.get(s.checkoutId)!) };
+      return { status: "created", command: checkoutCommandOf(this.q.get.get(s.checkoutId)!) };
     });
   }
 
@@ -88,20 +68,20 @@ export class SqliteCheckoutCommands implements CheckoutCommandStore {
     return immediate(this.db, () => {
       if (this.q.update.run(u.status, u.snapshot, this.clock.now(), id).changes === 0)
         throw new NotFound({ entity: "checkout", id, message: `no checkout command ${id}` });
-      return toCommand(this.q.get.get(id)!);
+      return checkoutCommandOf(this.q.get.get(id)!);
     });
   }
 
   async get(checkoutId: CheckoutId): Promise<CheckoutCommand | undefined> {
     const r = this.q.get.get(checkoutId);
-    return r && toCommand(r);
+    return r && checkoutCommandOf(r);
   }
 
   async unfinished(): Promise<CheckoutCommand[]> {
-    return this.q.unfinished.all().map(toCommand);
+    return this.q.unfinished.all().map(checkoutCommandOf);
   }
 
   async all(): Promise<CheckoutCommand[]> {
-    return this.q.all.all().map(toCommand);
+    return this.q.all.all().map(checkoutCommandOf);
   }
 }

@@ -2,13 +2,13 @@
 // transaction before the provider is called, so a crash or lost response leaves a row to reconcile.
 import type { Clock } from "../../core/clock.ts";
 import { NotFound } from "../../core/errors.ts";
-import type { CheckoutId, IdempotencyKey, MerchantId, OrderId, ProviderRef } from "../../core/ids.ts";
-import type { Currency } from "../../core/money.ts";
-import type { BeginPayment, BeginResult, PaymentLedger, PaymentOperation, PaymentOutcome, PaymentRecord, PaymentStatus, ReconciliationState } from "../../core/ports/paymentLedger.ts";
+import type { CheckoutId, IdempotencyKey, MerchantId } from "../../core/ids.ts";
+import type { BeginPayment, BeginResult, PaymentLedger, PaymentOutcome, PaymentRecord } from "../../core/ports/paymentLedger.ts";
 import { requireNonNegativeInt } from "../../core/validate.ts";
 import { beginPayment, paymentKey, paymentOutcome } from "../shared/paymentInput.ts";
 import { immediate, type SqliteDb } from "./db.ts";
 import type Database from "better-sqlite3";
+import { paymentRecordOf, type PaymentRow } from "../shared/rows.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS payments_records (
@@ -37,49 +37,17 @@ CREATE INDEX IF NOT EXISTS payments_records_needing ON payments_records (seq)
 const COLUMNS =
   "merchant_id, key, operation, request_hash, amount, currency, checkout_id, order_id, status, provider_ref, response, reconciliation, created_at, updated_at";
 
-interface Row {
-  merchant_id: string;
-  key: string;
-  operation: string;
-  request_hash: string;
-  amount: number;
-  currency: string;
-  checkout_id: string;
-  order_id: string | null;
-  status: string;
-  provider_ref: string | null;
-  response: string | null;
-  reconciliation: string;
-  created_at: number;
-  updated_at: number;
-}
 
-const toRecord = (r: Row): PaymentRecord =>
-  Object.freeze({
-    merchantId: r.merchant_id as MerchantId,
-    key: r.key as IdempotencyKey,
-    operation: r.operation as PaymentOperation,
-    requestHash: r.request_hash,
-    amount: Object.freeze({ amount: r.amount, currency: r.currency as Currency }),
-    checkoutId: r.checkout_id as CheckoutId,
-    orderId: r.order_id as OrderId | null,
-    status: r.status as PaymentStatus,
-    providerRef: r.provider_ref as ProviderRef | null,
-    response: r.response,
-    reconciliation: r.reconciliation as ReconciliationState,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
 
 export class SqlitePaymentLedger implements PaymentLedger {
   private readonly clock: Clock;
   private readonly q: {
-    get: Database.Statement<[string, string], Row>;
+    get: Database.Statement<[string, string], PaymentRow>;
     insert: Database.Statement<[string, string, string, string, number, string, string, string | null, number, number]>;
     update: Database.Statement<[string, string | null, string | null, string, number, string, string]>;
-    byCheckout: Database.Statement<[string], Row>;
-    needing: Database.Statement<[number], Row>;
-    all: Database.Statement<[], Row>;
+    byCheckout: Database.Statement<[string], PaymentRow>;
+    needing: Database.Statement<[number], PaymentRow>;
+    all: Database.Statement<[], PaymentRow>;
   };
 
   constructor(private readonly db: SqliteDb, options: { clock: Clock }) {
@@ -105,10 +73,10 @@ export class SqlitePaymentLedger implements PaymentLedger {
     const b = beginPayment(input);
     return immediate(this.db, (): BeginResult => {
       const existing = this.q.get.get(b.merchantId, b.key);
-      if (existing) return { status: existing.request_hash === b.requestHash ? "existing" : "conflict", record: toRecord(existing) };
+      if (existing) return { status: existing.request_hash === b.requestHash ? "existing" : "conflict", record: paymentRecordOf(existing) };
       const now = this.clock.now();
       this.q.insert.run(b.merchantId, b.key, b.operation, b.requestHash, b.amount.amount, b.amount.currency, b.checkoutId, b.orderId, now, now);
-      return { status: "created", record: toRecord(this.q.get.get(b.merchantId, b.key)!) };
+      return { status: "created", record: paymentRecordOf(this.q.get.get(b.merchantId, b.key)!) };
     });
   }
 
@@ -127,25 +95,25 @@ export class SqlitePaymentLedger implements PaymentLedger {
         k.merchantId,
         k.key,
       );
-      return toRecord(this.q.get.get(k.merchantId, k.key)!);
+      return paymentRecordOf(this.q.get.get(k.merchantId, k.key)!);
     });
   }
 
   async get(merchantId: MerchantId, key: IdempotencyKey): Promise<PaymentRecord | undefined> {
     const r = this.q.get.get(merchantId, key);
-    return r && toRecord(r);
+    return r && paymentRecordOf(r);
   }
 
   async findByCheckout(checkoutId: CheckoutId): Promise<PaymentRecord[]> {
-    return this.q.byCheckout.all(checkoutId).map(toRecord);
+    return this.q.byCheckout.all(checkoutId).map(paymentRecordOf);
   }
 
   async needingReconciliation(limit: number): Promise<PaymentRecord[]> {
     requireNonNegativeInt(limit, "limit");
-    return this.q.needing.all(limit).map(toRecord);
+    return this.q.needing.all(limit).map(paymentRecordOf);
   }
 
   async all(): Promise<PaymentRecord[]> {
-    return this.q.all.all().map(toRecord);
+    return this.q.all.all().map(paymentRecordOf);
   }
 }

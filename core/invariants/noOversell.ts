@@ -1,7 +1,7 @@
 // No oversell: in the store, held + committed never exceeds on-hand; in the business, units in sold
 // orders never exceed units received. The second catches a coordinator that sells without reserving.
 import { verdictOf, type Verdict, type Violation } from "./verdict.ts";
-import type { OrderFacts } from "./orders.ts";
+import { unitsSold, type OrderFacts } from "./orders.ts";
 import type { World } from "./world.ts";
 
 export function noOversell(world: World, orders: readonly OrderFacts[]): Verdict {
@@ -15,16 +15,7 @@ export function noOversell(world: World, orders: readonly OrderFacts[]): Verdict
     const sku = skuAt.split("@")[0]!;
     received.set(sku, (received.get(sku) ?? 0) + units);
   }
-  const sold = new Map<string, { units: number; orders: string[] }>();
-  for (const o of orders) {
-    if (!o.sold || o.state.backordered) continue;
-    for (const line of o.lines) {
-      const s = sold.get(line.sku) ?? { units: 0, orders: [] };
-      s.units += line.quantity;
-      s.orders.push(o.orderId);
-      sold.set(line.sku, s);
-    }
-  }
+  const sold = unitsSold(orders);
   for (const [sku, s] of [...sold].sort()) {
     const r = received.get(sku) ?? 0;
     if (s.units > r)

@@ -46,3 +46,18 @@ export function orderFacts(world: World): OrderFacts[] {
   }
   return out.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
 }
+
+/** Units in sold (paid, not backordered) orders per SKU, with the orders that sold them. */
+export function unitsSold(orders: readonly OrderFacts[]): Map<string, { units: number; orders: string[] }> {
+  const sold = new Map<string, { units: number; orders: string[] }>();
+  for (const o of orders) {
+    if (!o.sold || o.state.backordered) continue;
+    for (const line of o.lines) {
+      const s = sold.get(line.sku) ?? { units: 0, orders: [] };
+      s.units += line.quantity;
+      s.orders.push(o.orderId);
+      sold.set(line.sku, s);
+    }
+  }
+  return sold;
+}

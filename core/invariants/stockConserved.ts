@@ -4,7 +4,7 @@
 // sold never exceed units physically received (receipts only: restocks and adjustments do not count,
 // which is the gap no-oversell's "received" leaves open).
 import { verdictOf, type Verdict, type Violation } from "./verdict.ts";
-import type { OrderFacts } from "./orders.ts";
+import { unitsSold, type OrderFacts } from "./orders.ts";
 import type { World } from "./world.ts";
 
 const at = (m: { sku: string; location: string }): string => `${m.sku}@${m.location}`;
@@ -62,16 +62,7 @@ export function stockConserved(world: World, orders: readonly OrderFacts[]): Ver
   // 3. Units sold never exceed units physically received.
   const receipts = new Map<string, number>();
   for (const m of movements) if (m.kind === "receipt") receipts.set(m.sku, (receipts.get(m.sku) ?? 0) + m.delta);
-  const sold = new Map<string, { units: number; orders: string[] }>();
-  for (const o of orders) {
-    if (!o.sold || o.state.backordered) continue;
-    for (const line of o.lines) {
-      const s = sold.get(line.sku) ?? { units: 0, orders: [] };
-      s.units += line.quantity;
-      s.orders.push(o.orderId);
-      sold.set(line.sku, s);
-    }
-  }
+  const sold = unitsSold(orders);
   for (const [sku, s] of [...sold].sort(([a], [b]) => cmp(a, b))) {
     const r = receipts.get(sku) ?? 0;
     if (s.units > r) v(`${sku}: ${s.units} units in ${s.orders.length} sold orders, only ${r} physically received (receipts; restocks and adjustments do not count)`, { sku, orders: s.orders.slice(0, 5).join(",") });
