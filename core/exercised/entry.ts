@@ -36,8 +36,21 @@ export interface BuyerCall {
   readonly outcome?: string;
 }
 
+/**
+ * Every condition reads the same history: the folds below are computed once per history (keyed by
+ * the entries array, which a finished run no longer changes) instead of once per condition.
+ */
+const buyerCallsCache = new WeakMap<readonly ExerciseEntry[], BuyerCall[]>();
+const operationsCache = new WeakMap<readonly ExerciseEntry[], Operation[]>();
+
 /** The buyers' checkout calls, paired by op id. */
 export function buyerCalls(entries: readonly ExerciseEntry[]): BuyerCall[] {
+  let calls = buyerCallsCache.get(entries);
+  if (calls === undefined) buyerCallsCache.set(entries, (calls = foldBuyerCalls(entries)));
+  return calls;
+}
+
+function foldBuyerCalls(entries: readonly ExerciseEntry[]): BuyerCall[] {
   const calls = new Map<number, { -readonly [K in keyof BuyerCall]: BuyerCall[K] }>();
   entries.forEach((e, index) => {
     if (e.f !== "checkout" || !e.process.startsWith("buyer:") || e.op === undefined) return;
@@ -78,10 +91,16 @@ export interface Operation {
 }
 
 export function operations(entries: readonly ExerciseEntry[], f?: (name: string) => boolean): Operation[] {
+  let all = operationsCache.get(entries);
+  if (all === undefined) operationsCache.set(entries, (all = foldOperations(entries)));
+  return f === undefined ? all : all.filter((o) => f(o.f));
+}
+
+function foldOperations(entries: readonly ExerciseEntry[]): Operation[] {
   const byOp = new Map<number, { -readonly [K in keyof Operation]: Operation[K] }>();
   const out: { -readonly [K in keyof Operation]: Operation[K] }[] = [];
   entries.forEach((e, index) => {
-    if (e.op === undefined || (f !== undefined && !f(e.f))) return;
+    if (e.op === undefined) return;
     if (e.type === "invoke") {
       const o = { process: e.process, f: e.f, invokeIndex: index, invokedAt: e.time, args: e.value };
       byOp.set(e.op, o);
