@@ -74,38 +74,40 @@ export class Harness implements PortWrapper {
     return { roundTrip: (label, fn) => this.roundTrip(label, fn) };
   }
 
+  // The per-call paths below avoid named closures: tsx compiles with esbuild's keepNames, which
+  // wraps every named function expression in a defineProperty call, a measurable cost per call.
   private roundTrip<T>(label: string, fn: () => T | Promise<T>): Promise<T> {
-    const process = "db";
     const f = `db.${label}`;
     return new Promise<T>((resolve, reject) => {
       const op = this.history.newOp();
-      this.scheduler.enqueue(process, f, () => {
-        const record = this.history.recordOperations;
-        if (record) this.history.add(this.clock.now(), "invoke", process, f, undefined, op);
-        const lost = (when: "before" | "after") => {
-          this.history.add(this.clock.now(), "info", process, f, `connection-lost-${when}`, op);
-          reject(new RoundTripLost(f, when));
-        };
-        if (this.faults.fire("store.request-lost", process, f)) return lost("before");
-        const execute = () => {
-          Promise.resolve()
-            .then(fn)
-            .then(
-              (value) => {
-                if (this.faults.fire("store.response-lost", process, f)) return lost("after");
-                if (record) this.history.add(this.clock.now(), "ok", process, f, summarizeResult(value), op);
-                resolve(value);
-              },
-              (err: unknown) => {
-                this.history.add(this.clock.now(), "fail", process, f, errorSummary(err), op);
-                reject(err);
-              },
-            );
-        };
-        if (this.faults.fire("store.latency", process, f)) this.clock.setTimeout(execute, 1 + this.faults.int(this.options.storeTimeoutMs)); // allowed: the virtual clock
-        else execute();
+      this.scheduler.enqueue(DB_PROCESS, f, () => {
+        if (this.history.recordOperations) this.history.add(this.clock.now(), "invoke", DB_PROCESS, f, undefined, op);
+        if (this.faults.fire("store.request-lost", DB_PROCESS, f)) return this.roundTripLost(f, op, "before", reject);
+        if (this.faults.fire("store.latency", DB_PROCESS, f)) this.clock.setTimeout(() => this.executeRoundTrip(f, op, fn, resolve, reject), 1 + this.faults.int(this.options.storeTimeoutMs)); // allowed: the virtual clock
+        else this.executeRoundTrip(f, op, fn, resolve, reject);
       });
     });
+  }
+
+  private executeRoundTrip<T>(f: string, op: number, fn: () => T | Promise<T>, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+    Promise.resolve()
+      .then(fn)
+      .then(
+        (value) => {
+          if (this.faults.fire("store.response-lost", DB_PROCESS, f)) return this.roundTripLost(f, op, "after", reject);
+          if (this.history.recordOperations) this.history.add(this.clock.now(), "ok", DB_PROCESS, f, summarizeResult(value), op);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.history.add(this.clock.now(), "fail", DB_PROCESS, f, errorSummary(err), op);
+          reject(err);
+        },
+      );
+  }
+
+  private roundTripLost(f: string, op: number, when: "before" | "after", reject: (e: unknown) => void): void {
+    this.history.add(this.clock.now(), "info", DB_PROCESS, f, `connection-lost-${when}`, op);
+    reject(new RoundTripLost(f, when));
   }
 
   /**
@@ -114,88 +116,113 @@ export class Harness implements PortWrapper {
    */
   wrap<T extends object>(portName: string, target: T, process: ProcessRef, kind: PortKind = "store", methods: readonly string[] = methodsOf(target)): T {
     const wrapped: Record<string, unknown> = {};
+    const sites = SITES[kind];
     for (const method of methods) {
-      const f = `${portName}.${method}`;
-      wrapped[method] = (...args: unknown[]) => this.call(process, kind, f, () => (target as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args), args);
+      const call: Call = { process, kind, sites, f: `${portName}.${method}`, target: target as Record<string, (...a: unknown[]) => Promise<unknown>>, method };
+      wrapped[method] = (...args: unknown[]) => this.call(call, args);
     }
     return wrapped as T;
   }
 
-  private call(process: ProcessRef, kind: PortKind, f: string, invoke: () => Promise<unknown>, args: unknown[]): Promise<unknown> {
+  private call(call: Call, args: unknown[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const op = this.history.newOp();
-      this.scheduler.enqueue(process.name, f, () => {
-        if (!process.alive) return; // the sender died before the request left
-        const now = this.clock.now();
-        if (this.history.recordOperations) this.history.add(now, "invoke", process.name, f, summarizeArgs(args), op);
-        const timeoutMs = kind === "store" ? this.options.storeTimeoutMs : this.options.providerTimeoutMs;
-        const site = (name: string) => `${kind}.${name}` as FaultSite;
-
-        const giveUp = (reason: "timeout" | "request-lost") => {
-          this.clock.setTimeout(() => { // allowed: the virtual clock
-            if (!process.alive) return;
-            this.history.add(this.clock.now(), "info", process.name, f, reason, op);
-            reject(kind === "provider" ? new ProviderUnreachable(reason === "timeout" ? "timeout" : "request-lost") : new CallTimeout(f, timeoutMs));
-          }, timeoutMs);
-        };
-
-        if (this.faults.fire(site("request-lost"), process.name, f)) return giveUp("request-lost");
-        if (kind === "provider" && this.faults.fire("provider.5xx-before", process.name, f)) {
-          return this.deliver(process, f, op, { status: 503, body: { error: { type: "api_error", message: "service unavailable" } }, replayed: false }, resolve, 0);
-        }
-
-        // Latency is split between the way there and the way back: an effect may land after the
-        // caller gave up (the charge appears after the client's timeout).
-        let delay = 0;
-        if (this.faults.fire(site("latency"), process.name, f)) delay = 1 + this.faults.int(timeoutMs * 2);
-        const requestDelay = Math.floor(delay / 2);
-        const timedOut = delay >= timeoutMs;
-        if (timedOut) giveUp("timeout");
-
-        const execute = () => {
-          let pending: Promise<unknown>;
-          try {
-            pending = invoke();
-          } catch (err) {
-            pending = Promise.reject(err);
-          }
-          pending.then(
-            (value) => {
-              if (timedOut) return; // the caller stopped listening; the effect stands
-              if (this.faults.fire(site("response-lost"), process.name, f)) return giveUp("timeout");
-              if (kind === "provider") {
-                if (this.faults.fire("provider.connection-reset", process.name, f)) {
-                  this.history.add(this.clock.now(), "info", process.name, f, "connection-reset", op);
-                  return process.alive ? reject(new ProviderUnreachable("connection-reset")) : undefined;
-                }
-                if (this.faults.fire("provider.5xx-after", process.name, f))
-                  value = { status: 500, body: { error: { type: "api_error", message: "internal error after processing" } }, replayed: false };
-              }
-              this.deliver(process, f, op, value, resolve, delay - requestDelay);
-            },
-            (err: unknown) => {
-              if (!process.alive || timedOut) return;
-              this.history.add(this.clock.now(), "fail", process.name, f, errorSummary(err), op);
-              reject(err);
-            },
-          );
-        };
-        if (requestDelay > 0) this.clock.setTimeout(execute, requestDelay); // allowed: the virtual clock
-        else execute();
-      });
+      this.scheduler.enqueue(call.process.name, call.f, () => this.send(call, args, op, resolve, reject));
     });
   }
 
+  /** The request leaves (when the scheduler picks it): faults decide whether and when it lands. */
+  private send(call: Call, args: unknown[], op: number, resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+    const { process, kind, f, sites } = call;
+    if (!process.alive) return; // the sender died before the request left
+    if (this.history.recordOperations) this.history.add(this.clock.now(), "invoke", process.name, f, summarizeArgs(args), op);
+    const timeoutMs = kind === "store" ? this.options.storeTimeoutMs : this.options.providerTimeoutMs;
+
+    if (this.faults.fire(sites.requestLost, process.name, f)) return this.giveUp(call, op, "request-lost", timeoutMs, reject);
+    if (kind === "provider" && this.faults.fire("provider.5xx-before", process.name, f)) {
+      return this.deliver(process, f, op, { status: 503, body: { error: { type: "api_error", message: "service unavailable" } }, replayed: false }, resolve, 0);
+    }
+
+    // Latency is split between the way there and the way back: an effect may land after the
+    // caller gave up (the charge appears after the client's timeout).
+    let delay = 0;
+    if (this.faults.fire(sites.latency, process.name, f)) delay = 1 + this.faults.int(timeoutMs * 2);
+    const requestDelay = Math.floor(delay / 2);
+    const timedOut = delay >= timeoutMs;
+    if (timedOut) this.giveUp(call, op, "timeout", timeoutMs, reject);
+    if (requestDelay > 0) this.clock.setTimeout(() => this.execute(call, args, op, delay - requestDelay, timedOut, timeoutMs, resolve, reject), requestDelay); // allowed: the virtual clock
+    else this.execute(call, args, op, delay - requestDelay, timedOut, timeoutMs, resolve, reject);
+  }
+
+  /** The request lands: the adapter runs; its answer is delivered, delayed or lost. */
+  private execute(call: Call, args: unknown[], op: number, responseDelay: number, timedOut: boolean, timeoutMs: number, resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+    const { process, kind, f, sites } = call;
+    let pending: Promise<unknown>;
+    try {
+      pending = call.target[call.method]!(...args);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (value) => {
+        if (timedOut) return; // the caller stopped listening; the effect stands
+        if (this.faults.fire(sites.responseLost, process.name, f)) return this.giveUp(call, op, "timeout", timeoutMs, reject);
+        if (kind === "provider") {
+          if (this.faults.fire("provider.connection-reset", process.name, f)) {
+            this.history.add(this.clock.now(), "info", process.name, f, "connection-reset", op);
+            return process.alive ? reject(new ProviderUnreachable("connection-reset")) : undefined;
+          }
+          if (this.faults.fire("provider.5xx-after", process.name, f))
+            value = { status: 500, body: { error: { type: "api_error", message: "internal error after processing" } }, replayed: false };
+        }
+        this.deliver(process, f, op, value, resolve, responseDelay);
+      },
+      (err: unknown) => {
+        if (!process.alive || timedOut) return;
+        this.history.add(this.clock.now(), "fail", process.name, f, errorSummary(err), op);
+        reject(err);
+      },
+    );
+  }
+
+  /** The caller stops waiting after its timeout: the request or its answer was lost (or is too late). */
+  private giveUp(call: Call, op: number, reason: "timeout" | "request-lost", timeoutMs: number, reject: (e: unknown) => void): void {
+    this.clock.setTimeout(() => { // allowed: the virtual clock
+      if (!call.process.alive) return;
+      this.history.add(this.clock.now(), "info", call.process.name, call.f, reason, op);
+      reject(call.kind === "provider" ? new ProviderUnreachable(reason === "timeout" ? "timeout" : "request-lost") : new CallTimeout(call.f, timeoutMs));
+    }, timeoutMs);
+  }
+
   private deliver(process: ProcessRef, f: string, op: number, value: unknown, resolve: (v: unknown) => void, delayMs: number): void {
-    const complete = () => {
-      if (!process.alive) return;
-      if (this.history.recordOperations) this.history.add(this.clock.now(), "ok", process.name, f, summarizeResult(value), op);
-      resolve(value);
-    };
-    if (delayMs > 0) this.clock.setTimeout(complete, delayMs); // allowed: the virtual clock
-    else complete();
+    if (delayMs > 0) this.clock.setTimeout(() => this.complete(process, f, op, value, resolve), delayMs); // allowed: the virtual clock
+    else this.complete(process, f, op, value, resolve);
+  }
+
+  private complete(process: ProcessRef, f: string, op: number, value: unknown, resolve: (v: unknown) => void): void {
+    if (!process.alive) return;
+    if (this.history.recordOperations) this.history.add(this.clock.now(), "ok", process.name, f, summarizeResult(value), op);
+    resolve(value);
   }
 }
+
+/** The process name of an adapter's own round trips. */
+const DB_PROCESS = "db";
+
+/** One wrapped method: who calls it, which faults it is exposed to, and what it runs. */
+interface Call {
+  readonly process: ProcessRef;
+  readonly kind: PortKind;
+  readonly sites: { readonly requestLost: FaultSite; readonly latency: FaultSite; readonly responseLost: FaultSite };
+  readonly f: string;
+  readonly target: Record<string, (...a: unknown[]) => Promise<unknown>>;
+  readonly method: string;
+}
+
+const SITES = {
+  store: { requestLost: "store.request-lost", latency: "store.latency", responseLost: "store.response-lost" },
+  provider: { requestLost: "provider.request-lost", latency: "provider.latency", responseLost: "provider.response-lost" },
+} as const satisfies Record<PortKind, Call["sites"]>;
 
 const methodCache = new WeakMap<object, string[]>();
 

@@ -275,6 +275,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
 
   const checkouts = checkoutFacts(records.submissions, records.requestedLines, records.answers);
   const outcomeCounts: Record<string, number> = {};
+  let traceHash: string | undefined;
   for (const c of checkouts) if (c.outcome !== undefined) outcomeCounts[c.outcome] = (outcomeCounts[c.outcome] ?? 0) + 1;
   return {
     scenario: scenario.name,
@@ -283,7 +284,11 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     disabled,
     check,
     violations,
-    traceHash: history.hash(),
+    // Hashing every entry costs about as much as a tenth of a run; most callers (a passing cell of
+    // `run`) never read it, so it is computed on first read, from the finished history.
+    get traceHash() {
+      return (traceHash ??= history.hash());
+    },
     history,
     coverage: { transitions: sortKeys(transitions), stateFaults: sortKeys(stateFaults), paths },
     faultMix: faults.mix(),

@@ -103,7 +103,7 @@ export async function runAction(names: string[], flags: RunFlags & LiveFlags): P
       if (flags.checkDeterminism && summary.determinism) {
         summary.determinism.checked++;
         if (digest.againHash !== digest.traceHash) {
-          summary.determinism.divergences.push({ scenario: scenario.name, seed, first: digest.traceHash, second: digest.againHash ?? "" });
+          summary.determinism.divergences.push({ scenario: scenario.name, seed, first: digest.traceHash ?? "", second: digest.againHash ?? "" });
           progress.line(`nondeterminism: ${scenario.name} seed ${seed} gave traces ${digest.traceHash} and ${digest.againHash}`);
           next += mineHere - k - 1;
           break;
