@@ -6,6 +6,7 @@
 import { fromPromise } from "xstate";
 import type { AnyStateMachine } from "xstate";
 import type { CheckoutDeps, CheckoutOutcome } from "./deps.ts";
+import { compileTable, type MachineTable } from "./tableMachine.ts";
 
 export const OUTCOMES = ["confirmed", "rejected", "compensated"] as const satisfies readonly CheckoutOutcome[];
 
@@ -34,6 +35,8 @@ export interface BoundMachine {
   readonly machine: AnyStateMachine;
   /** The outcome of each top-level final state, by state key. */
   readonly outcomes: ReadonlyMap<string, CheckoutOutcome>;
+  /** The machine as a transition table with its steps, when the table can interpret it (tableMachine.ts); else it runs on XState. */
+  readonly table?: { readonly table: MachineTable; readonly steps: StepLibrary };
 }
 
 /** The parts of XState's StateNode this module reads. */
@@ -105,5 +108,7 @@ export function bindMachine(machine: AnyStateMachine, steps: StepLibrary): Bound
       ];
     }),
   );
-  return { id: machine.id, machine: machine.provide({ actors } as never), outcomes };
+  const provided = machine.provide({ actors } as never);
+  const compiled = compileTable(provided);
+  return { id: machine.id, machine: provided, outcomes, ...("table" in compiled ? { table: { table: compiled.table, steps } } : {}) };
 }

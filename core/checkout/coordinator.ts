@@ -14,6 +14,7 @@ import type { BoundMachine } from "./bindMachine.ts";
 import { createCheckoutMachine, STEPS } from "./machine.ts";
 import type { CheckoutMachine } from "./machine.ts";
 import { hashRequest } from "./requestHash.ts";
+import { fromPersisted, persisted, TableActor, type MachineTable, type TableSnapshot } from "./tableMachine.ts";
 
 export { hashRequest } from "./requestHash.ts";
 
@@ -35,6 +36,12 @@ export interface CheckoutRunOptions {
   readonly clock: TimerClock;
   /** Called after every transition (and once with from "(start)" when an actor starts). */
   readonly onTransition?: (t: TransitionTaken) => void;
+  /**
+   * What interprets the machine: its transition table when it compiles to one (the default, the fast
+   * path; core/checkout/tableMachine.ts) or an XState actor (`"xstate"`; machines the table cannot
+   * interpret always run there). Both take the same transitions.
+   */
+  readonly interpreter?: "table" | "xstate";
 }
 
 export interface CheckoutHandle {
@@ -141,7 +148,6 @@ interface Start {
 }
 
 function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, how: Start, options: CheckoutRunOptions): CheckoutHandle {
-  const machine = bound.machine;
   const live = liveOf(deps);
   const onTransition = options.onTransition;
   const machineId = bound.id;
@@ -173,7 +179,7 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, 
     }
     const output = snapshot.status === "done" ? resultOf(bound, snapshot) : undefined;
     const status: CommandStatus = output === undefined ? "running" : output.outcome;
-    const json = JSON.stringify(compact(actor.getPersistedSnapshot() as unknown as PersistedCheckout));
+    const json = JSON.stringify(compact(engine.persisted()));
     if (output !== undefined) {
       // The buyer is answered only once the outcome is durable: a lost final save would leave the
       // record running, and recovery would run the checkout again behind the answer the buyer got.
@@ -208,20 +214,10 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, 
   };
 
   const restore = how.restore;
-  const actor: AnyActorRef = createActor(machine, {
-    input: how.input,
-    clock: options.clock,
-    ...(restore === undefined ? {} : { snapshot: restore.snapshot }),
-    ...(onTransition === undefined ? {} : { inspect: inspector() }),
-  });
   if (restore !== undefined) from = restore.value;
-
-  function inspector() {
-    return (ev: { type: string; actorRef?: unknown; event?: { type: string }; snapshot?: unknown }) => {
-      if (ev.type === "@xstate.snapshot" && ev.actorRef === actor) onSnapshot(ev.snapshot as never, ev.event?.type ?? "");
-    };
-  }
-  if (onTransition === undefined) actor.subscribe({ next: (s) => onSnapshot(s as never, ""), error: (e) => onSnapshot({ status: "error", value: from, error: e }, "") });
+  const table = options.interpreter === "xstate" ? undefined : bound.table;
+  const tableStart = table === undefined ? undefined : restore === undefined ? { input: how.input } : tableRestore(table.table, restore.snapshot);
+  const engine: Engine = table !== undefined && tableStart !== undefined ? tableEngine(table, deps, options.clock, tableStart, onSnapshot) : xstateEngine(bound, deps, options, how, onSnapshot, onTransition !== undefined, () => from);
 
   const handle: CheckoutHandle = {
     checkoutId,
@@ -230,17 +226,71 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, 
       if (stopped) return;
       stopped = true;
       if (live.get(checkoutId) === handle) live.delete(checkoutId);
-      actor.stop();
+      engine.stop();
     },
     send(event) {
-      if (!stopped) actor.send(event);
+      if (!stopped) engine.send(event);
     },
   };
   live.set(checkoutId, handle);
-  attachDeps(actor.system, deps);
-  actor.start();
-  if (restore !== undefined && !stopped) rearmTimeouts(machine, actor, restore.value);
+  engine.start();
   return handle;
+}
+
+type OnSnapshot = (snapshot: { status: string; value: unknown; output?: unknown; error?: unknown }, eventType: string) => void;
+
+/** What runs one checkout's machine: the transition table (the hot path) or an XState actor. */
+interface Engine {
+  start(): void;
+  stop(): void;
+  send(event: CheckoutEvent): void;
+  persisted(): PersistedCheckout;
+}
+
+function tableRestore(table: MachineTable, snapshot: Snapshot<unknown>): { restore: TableSnapshot } | undefined {
+  const restored = fromPersisted(table, snapshot as unknown as Parameters<typeof fromPersisted>[1]);
+  return restored === undefined ? undefined : { restore: restored };
+}
+
+function tableEngine(table: NonNullable<BoundMachine["table"]>, deps: CheckoutDeps, clock: TimerClock, how: { input: CheckoutInput } | { restore: TableSnapshot }, onSnapshot: OnSnapshot): Engine {
+  const actor = new TableActor(table.table, table.steps, deps, clock as never, how, onSnapshot);
+  return {
+    start: () => actor.start(),
+    stop: () => actor.stop(),
+    send: (event) => actor.send(event as never),
+    persisted: () => persisted(actor.getSnapshot()) as PersistedCheckout,
+  };
+}
+
+function xstateEngine(bound: BoundMachine, deps: CheckoutDeps, options: CheckoutRunOptions, how: Start, onSnapshot: OnSnapshot, inspect: boolean, from: () => string): Engine {
+  const machine = bound.machine;
+  const restore = how.restore;
+  const actor: AnyActorRef = createActor(machine, {
+    input: how.input,
+    clock: options.clock,
+    ...(restore === undefined ? {} : { snapshot: restore.snapshot }),
+    ...(inspect ? { inspect: inspector() } : {}),
+  });
+  function inspector() {
+    return (ev: { type: string; actorRef?: unknown; event?: { type: string }; snapshot?: unknown }) => {
+      if (ev.type === "@xstate.snapshot" && ev.actorRef === actor) onSnapshot(ev.snapshot as never, ev.event?.type ?? "");
+    };
+  }
+  if (!inspect) actor.subscribe({ next: (s) => onSnapshot(s as never, ""), error: (e) => onSnapshot({ status: "error", value: from(), error: e }, "") });
+  let stopped = false;
+  return {
+    start() {
+      attachDeps(actor.system, deps);
+      actor.start();
+      if (restore !== undefined && !stopped) rearmTimeouts(machine, actor, restore.value);
+    },
+    stop() {
+      stopped = true;
+      actor.stop();
+    },
+    send: (event) => actor.send(event),
+    persisted: () => actor.getPersistedSnapshot() as unknown as PersistedCheckout,
+  };
 }
 
 /**
