@@ -107,7 +107,7 @@ export class Harness implements PortWrapper {
 
   private roundTripLost(f: string, op: number, when: "before" | "after", reject: (e: unknown) => void): void {
     this.history.add(this.clock.now(), "info", DB_PROCESS, f, `connection-lost-${when}`, op);
-    reject(new RoundTripLost(f, when));
+    reject(stackless(() => new RoundTripLost(f, when)));
   }
 
   /**
@@ -170,7 +170,7 @@ export class Harness implements PortWrapper {
         if (kind === "provider") {
           if (this.faults.fire("provider.connection-reset", process.name, f)) {
             this.history.add(this.clock.now(), "info", process.name, f, "connection-reset", op);
-            return process.alive ? reject(new ProviderUnreachable("connection-reset")) : undefined;
+            return process.alive ? reject(stackless(() => new ProviderUnreachable("connection-reset"))) : undefined;
           }
           if (this.faults.fire("provider.5xx-after", process.name, f))
             value = { status: 500, body: { error: { type: "api_error", message: "internal error after processing" } }, replayed: false };
@@ -190,7 +190,7 @@ export class Harness implements PortWrapper {
     this.clock.setTimeout(() => { // allowed: the virtual clock
       if (!call.process.alive) return;
       this.history.add(this.clock.now(), "info", call.process.name, call.f, reason, op);
-      reject(call.kind === "provider" ? new ProviderUnreachable(reason === "timeout" ? "timeout" : "request-lost") : new CallTimeout(call.f, timeoutMs));
+      reject(stackless(() => (call.kind === "provider" ? new ProviderUnreachable(reason === "timeout" ? "timeout" : "request-lost") : new CallTimeout(call.f, timeoutMs))));
     }, timeoutMs);
   }
 
@@ -203,6 +203,20 @@ export class Harness implements PortWrapper {
     if (!process.alive) return;
     if (this.history.recordOperations) this.history.add(this.clock.now(), "ok", process.name, f, summarizeResult(value), op);
     resolve(value);
+  }
+}
+
+/**
+ * A fault's error, built without capturing a stack trace (a few microseconds each, thousands per run):
+ * the harness made it up, so its stack would only point into the scheduler.
+ */
+function stackless<E>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -246,16 +260,34 @@ export function methodsOf(target: object): string[] {
 
 const ID_FIELDS = ["key", "checkoutId", "orderId", "sku", "buyerId", "eventId", "chargeId", "reference", "status", "type", "ok", "reason", "created", "onHand", "held", "committed", "available", "requested"] as const;
 
+const ID_INDEX = new Map<string, number>(ID_FIELDS.map((k, i) => [k, i]));
+
 /** A short, deterministic picture of a value for the history: ids and statuses, never whole objects. */
 export function summarize(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value !== "object") return value;
   if (Array.isArray(value)) return depth > 0 ? `[${value.length}]` : value.slice(0, 4).map((v) => summarize(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const k of ID_FIELDS) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined && (typeof v !== "object" || v === null)) out[k] = v;
-  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto === Object.prototype || proto === null) {
+    // A plain object has no inherited fields: look only at the keys it has (a few), then emit them
+    // in ID_FIELDS order, as the general path below does (the history's bytes must not change).
+    let found: (string | undefined)[] | undefined;
+    for (const k of Object.keys(value)) {
+      const i = ID_INDEX.get(k);
+      if (i !== undefined) (found ??= [])[i] = k;
+    }
+    if (found !== undefined)
+      for (const k of found) {
+        if (k === undefined) continue;
+        const v = (value as Record<string, unknown>)[k];
+        if (v !== undefined && (typeof v !== "object" || v === null)) out[k] = v;
+      }
+  } else
+    for (const k of ID_FIELDS) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined && (typeof v !== "object" || v === null)) out[k] = v;
+    }
   const body = (value as { body?: unknown }).body;
   if (body && typeof body === "object" && depth === 0) out["body"] = summarize(body, depth + 1);
   return out;

@@ -52,6 +52,8 @@ export interface RunOptions {
   readonly strategy?: StrategyName;
   /** A team's own coordinator; default: the reference statecharts in core/checkout. */
   readonly coordinator?: Coordinator;
+  /** What interprets the checkout machine (CheckoutDeps.interpreter): default its transition table; `"xstate"` an actor per checkout. */
+  readonly interpreter?: "table" | "xstate";
   /** Keep store and provider operations in the history (default true; benchmarks turn it off). */
   readonly recordOperations?: boolean;
   /** Shrinking overrides: a smaller workload or fault plan than the scenario's. */
@@ -203,6 +205,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     provider,
     ...(monolithDb ? { extras: (p) => ({ monolith: harness.wrap("db", monolithDb, p) }) } : {}),
     onTransition,
+    ...(options.interpreter === undefined ? {} : { interpreter: options.interpreter }),
   });
   const eventsMethods = methodsOf(observed.events);
   const catalogMethods = methodsOf(observed.catalog);

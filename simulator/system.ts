@@ -27,6 +27,8 @@ export interface SystemOptions {
   /** Extra deps a special coordinator reads (the monolith's database); wrapped per process. */
   readonly extras?: (process: ProcessRef) => Record<string, unknown>;
   readonly onTransition?: (t: TransitionTaken, process: string) => void;
+  /** Passed to the coordinator as CheckoutDeps.interpreter. */
+  readonly interpreter?: "table" | "xstate";
 }
 
 export class SystemUnderTest {
@@ -70,7 +72,7 @@ export class SystemUnderTest {
     const provider = harness.wrap<PaymentProvider>("provider", this.options.provider, process, "provider", PROVIDER_METHODS);
     const payments = new LedgerPaymentService({ ledger: stores.payments, provider, merchantId: MERCHANT, clock });
     // `provider` and the extras are what the monolith baseline reads; the reference ignores them.
-    return { stores, payments, clock, merchantId: MERCHANT, location: LOCATION, holdMs: timing.holdMs, mitigations, policy, node: this.node, provider, ...this.options.extras?.(process) } as CheckoutDeps;
+    return { stores, payments, clock, merchantId: MERCHANT, location: LOCATION, holdMs: timing.holdMs, mitigations, policy, node: this.node, provider, ...(this.options.interpreter === undefined ? {} : { interpreter: this.options.interpreter }), ...this.options.extras?.(process) } as CheckoutDeps;
   }
 
   private runOptions(process: string) {

@@ -36,12 +36,6 @@ export interface CheckoutRunOptions {
   readonly clock: TimerClock;
   /** Called after every transition (and once with from "(start)" when an actor starts). */
   readonly onTransition?: (t: TransitionTaken) => void;
-  /**
-   * What interprets the machine: its transition table when it compiles to one (the default, the fast
-   * path; core/checkout/tableMachine.ts) or an XState actor (`"xstate"`; machines the table cannot
-   * interpret always run there). Both take the same transitions.
-   */
-  readonly interpreter?: "table" | "xstate";
 }
 
 export interface CheckoutHandle {
@@ -215,7 +209,7 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, 
 
   const restore = how.restore;
   if (restore !== undefined) from = restore.value;
-  const table = options.interpreter === "xstate" ? undefined : bound.table;
+  const table = deps.interpreter === "xstate" ? undefined : bound.table;
   const tableStart = table === undefined ? undefined : restore === undefined ? { input: how.input } : tableRestore(table.table, restore.snapshot);
   const engine: Engine = table !== undefined && tableStart !== undefined ? tableEngine(table, deps, options.clock, tableStart, onSnapshot) : xstateEngine(bound, deps, options, how, onSnapshot, onTransition !== undefined, () => from);
 

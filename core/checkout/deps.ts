@@ -52,6 +52,12 @@ export interface CheckoutDeps {
   readonly node?: object;
   /** The reservation policy this deployment runs (what recovery restarts a checkout with). */
   readonly policy?: ReservationPolicy;
+  /**
+   * What interprets the checkout machine: its transition table when it compiles to one (default: the
+   * fast path, core/checkout/tableMachine.ts) or an XState actor per checkout (`"xstate"`). Machines
+   * the table cannot interpret always run on XState. Both take the same transitions.
+   */
+  readonly interpreter?: "table" | "xstate";
 }
 
 /** What the buyer submits: the cart as they saw it, under a client-supplied checkout id. */

@@ -214,7 +214,7 @@ export interface TableSnapshot {
 
 /** XState's persisted JSON shape, so a table snapshot restores on XState and the other way round. */
 export function persisted(s: TableSnapshot): unknown {
-  const children = s.child === undefined || s.status !== "active" ? {} : { [s.child.id]: { snapshot: { status: "active", input: s.child.input }, src: s.child.src, syncSnapshot: false } };
+  const children = s.child === undefined || s.status === "done" ? {} : { [s.child.id]: { snapshot: { status: "active", input: s.child.input }, src: s.child.src, syncSnapshot: false } };
   return { status: s.status, ...(s.status === "done" ? { output: s.output } : {}), ...(s.status === "error" ? { error: s.error } : {}), value: s.value, historyValue: {}, context: s.context, children };
 }
 
@@ -230,10 +230,13 @@ export function step(table: MachineTable, s: TableSnapshot, event: MachineEvent)
   if (s.status !== "active") return { next: s, entered: false };
   const row = table.states.get(s.value)!;
   const candidates = row.on.get(event.type);
-  if (candidates === undefined) return { next: s, entered: false };
   let context = s.context;
-  const chosen = candidates.find((t) => t.guard === undefined || t.guard.fn({ context, event }, resolveParams(t.guard.params, context, event)));
-  if (chosen === undefined) return { next: s, entered: false };
+  const chosen = candidates?.find((t) => t.guard === undefined || t.guard.fn({ context, event }, resolveParams(t.guard.params, context, event)));
+  if (chosen === undefined) {
+    // As in XState: an actor's error that no transition takes fails the whole machine.
+    if (event.type.startsWith("xstate.error.actor")) return { next: { ...s, status: "error", error: event["error"] }, entered: false };
+    return { next: s, entered: false };
+  }
   context = runActions(chosen.actions, context, event);
   if (chosen.target === undefined || (chosen.target === s.value && !chosen.reenter)) return { next: { ...s, context, ...(s.child === undefined ? {} : { child: s.child }) }, entered: false };
   return { next: enter(table, chosen.target, context, event), entered: true };
@@ -341,7 +344,7 @@ export class TableActor {
       this.onSnapshot(this.snapshot, event.type);
       return;
     }
-    if (result.entered) this.deactivate();
+    if (result.entered || result.next.status !== "active") this.deactivate();
     this.snapshot = result.next;
     if (result.entered) this.activate();
     this.onSnapshot(this.snapshot, event.type);
