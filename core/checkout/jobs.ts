@@ -103,7 +103,9 @@ export const reconciliation: SystemJob = {
     const rowsOf = new Map<string, PaymentRecord[]>();
     for (const row of rows) rowsOf.set(row.checkoutId, [...(rowsOf.get(row.checkoutId) ?? []), row]);
     for (const command of await deps.stores.commands.all()) {
-      if (command.status === "running") continue;
+      // The payment service writes its ledger row before any request leaves: a checkout without rows
+      // never asked the provider for anything, so there is nothing of it to look up there.
+      if (command.status === "running" || !rowsOf.has(command.checkoutId)) continue;
       const charges = await deps.payments.chargesFor(command.checkoutId);
       await reopenContradicted(deps, charges, rowsOf.get(command.checkoutId) ?? []);
       await voidOrphans(deps, command, charges);
