@@ -1,8 +1,9 @@
 // The checkout coordinator: a command boundary, not a transaction. It records the submission durably
 // (one command per checkout id), runs the statechart against the ports, persists the machine snapshot
 // after every transition (in order), and after a crash resumes from that snapshot. The statechart is
-// one of the reference policies or any machine bound to a step library (bindMachine.ts). The simulator
-// drives it with a virtual clock; nothing here reads real time.
+// one of the reference policies or any machine bound to a step library (bindMachine.ts), run from its
+// transition table (tableMachine.ts) or, when the table cannot interpret it, on an XState actor. The
+// simulator drives it with a virtual clock; nothing here reads real time.
 import { createActor } from "xstate";
 import type { AnyActorRef, AnyStateMachine, Snapshot } from "xstate";
 import { CheckoutId } from "../ids.ts";
