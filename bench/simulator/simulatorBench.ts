@@ -114,7 +114,7 @@ export async function benchSuite(options: { seeds?: number; workers?: number; on
   const jobs = SCENARIOS.flatMap((s) => Array.from({ length: seeds }, (_, i) => ({ scenario: s.name, seed: i + 1, options: {}, checkDeterminism: false })));
   const timed = async (n: number) => {
     const started = performance.now();
-    await runJobs(jobs, n, () => undefined);
+    await runJobs(jobs, n, () => undefined, { threadForOne: true });
     return (performance.now() - started) / 1000;
   };
   options.onProgress?.(`suite: ${jobs.length} runs on ${workers} workers...`);

@@ -42,6 +42,23 @@ export interface BuyerCall {
  */
 const buyerCallsCache = new WeakMap<readonly ExerciseEntry[], BuyerCall[]>();
 const operationsCache = new WeakMap<readonly ExerciseEntry[], Operation[]>();
+const byBuyerCache = new WeakMap<readonly ExerciseEntry[], ReadonlyMap<string, readonly BuyerCall[]>>();
+
+/** The buyers' checkout calls grouped by buyer (whatever tab), so pairs are compared within one buyer only. */
+export function buyerCallsByBuyer(entries: readonly ExerciseEntry[]): ReadonlyMap<string, readonly BuyerCall[]> {
+  let grouped = byBuyerCache.get(entries);
+  if (grouped === undefined) {
+    const map = new Map<string, BuyerCall[]>();
+    for (const c of buyerCalls(entries)) {
+      const buyer = buyerOf(c.process);
+      const list = map.get(buyer);
+      if (list === undefined) map.set(buyer, [c]);
+      else list.push(c);
+    }
+    byBuyerCache.set(entries, (grouped = map));
+  }
+  return grouped;
+}
 
 /** The buyers' checkout calls, paired by op id. */
 export function buyerCalls(entries: readonly ExerciseEntry[]): BuyerCall[] {

@@ -1,23 +1,66 @@
 // Runs a list of scenario x seed jobs on N worker threads (or in this thread for N = 1) and returns
 // their digests in job order, so what `run` reports is identical for any N: runs are deterministic and
 // independent, and every later decision (which failure to shrink, the report's order) is made here, in order.
+import { createHash } from "node:crypto";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { runJob, type RunDigest, type RunJob } from "./digest.ts";
 
+/**
+ * What a worker thread loads. Through tsx every thread compiles the simulator's modules again behind
+ * its loader (about a second each) and runs esbuild's keepNames code; so the worker's module graph is
+ * bundled once to plain JavaScript with esbuild (which tsx runs on anyway), beside this file so that
+ * its packages resolve as the sources' do, under a name that is the hash of its contents. When that
+ * cannot be done (no esbuild, a read-only install), the threads load the sources through tsx.
+ */
+async function workerEntry(): Promise<URL> {
+  try {
+    const { build } = await import("esbuild");
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL("./worker.ts", import.meta.url))],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]!.text;
+    const file = fileURLToPath(new URL(`./.bundle-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`, import.meta.url));
+    if (!existsSync(file)) {
+      // Written whole, then renamed: a concurrent run (another CI shard) never loads half a file.
+      const partial = `${file}.${process.pid}.partial`;
+      writeFileSync(partial, code);
+      renameSync(partial, file);
+    }
+    return pathToFileURL(file);
+  } catch {
+    return new URL("./worker.mjs", import.meta.url);
+  }
+}
+
 const JOBS_PER_THREAD_MIN = 4;
 
-export async function runJobs(jobs: readonly RunJob[], workers: number, onDone: (digest: RunDigest, done: number) => void): Promise<RunDigest[]> {
+export interface PoolOptions {
+  /** Run on one worker thread even when `workers` is 1 (a benchmark's baseline runs the same code as its threads). */
+  readonly threadForOne?: boolean;
+}
+
+export async function runJobs(jobs: readonly RunJob[], workers: number, onDone: (digest: RunDigest, done: number) => void, options: PoolOptions = {}): Promise<RunDigest[]> {
   const results: RunDigest[] = new Array(jobs.length);
   let done = 0;
-  // A thread costs a second or so to load the simulator: not worth it for a handful of runs.
-  if (workers <= 1 || jobs.length < JOBS_PER_THREAD_MIN * 2) {
+  // A thread costs half a second or so to load the simulator: not worth it for a handful of runs.
+  if ((workers <= 1 && options.threadForOne !== true) || jobs.length < JOBS_PER_THREAD_MIN * 2) {
     for (const [i, job] of jobs.entries()) {
       results[i] = await runJob(job);
       onDone(results[i]!, ++done);
     }
     return results;
   }
-  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(new URL("./worker.mjs", import.meta.url)));
+  const entry = await workerEntry();
+  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(entry));
   let next = 0;
   try {
     await Promise.all(
