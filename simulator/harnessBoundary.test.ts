@@ -111,6 +111,14 @@ describe("the reference's reconciliation job", () => {
     const extra = await provider.authorize(M, IdempotencyKey("c-1-1:auth:2"), { amount: total, reference: checkoutId });
     const paidId = (paid.body as { id: string }).id;
     const extraId = (extra.body as { id: string }).id;
+    // As the payment service leaves them: a ledger row for each authorization, written before it was sent.
+    for (const [key, id] of [
+      [keys.authorize(checkoutId), paidId],
+      [IdempotencyKey("c-1-1:auth:2"), extraId],
+    ] as const) {
+      await stores.payments.begin({ merchantId: M, key, operation: "authorize", requestHash: "h", amount: total, checkoutId, orderId });
+      await stores.payments.record(M, key, { status: "succeeded", providerRef: ProviderRef(id) });
+    }
     await stores.orders.append(
       orderId,
       [
