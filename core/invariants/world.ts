@@ -149,8 +149,20 @@ const ORDER_EVENT_TYPES: ReadonlySet<string> = new Set(
   } satisfies Record<OrderEventType, true>),
 );
 
+/** Parsed payloads: every consumer parses every delivery, duplicates included (a pure function, so a memo; bounded). */
+const factMemo = new Map<string, FactIdentity | undefined>();
+const FACT_MEMO_MAX = 50_000;
+
 /** The order event a stream payload names (JSON with an order id and an order event type), or undefined. */
 export function factOf(payload: string): FactIdentity | undefined {
+  if (factMemo.has(payload)) return factMemo.get(payload);
+  if (factMemo.size >= FACT_MEMO_MAX) factMemo.clear();
+  const fact = parseFact(payload);
+  factMemo.set(payload, fact);
+  return fact;
+}
+
+function parseFact(payload: string): FactIdentity | undefined {
   let body: unknown;
   try {
     body = JSON.parse(payload);
