@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { threadId, Worker } from "node:worker_threads";
 import { runJob, type RunDigest, type RunJob } from "./digest.ts";
 
 /**
@@ -14,6 +14,8 @@ import { runJob, type RunDigest, type RunJob } from "./digest.ts";
  * its packages resolve as the sources' do, under a name that is the hash of its contents. When that
  * cannot be done (no esbuild, a read-only install), the threads load the sources through tsx.
  */
+let bundlesWritten = 0;
+
 async function workerEntry(): Promise<URL> {
   try {
     const { build } = await import("esbuild");
@@ -31,7 +33,7 @@ async function workerEntry(): Promise<URL> {
     const file = fileURLToPath(new URL(`./.bundle-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`, import.meta.url));
     if (!existsSync(file)) {
       // Written whole, then renamed: a concurrent run (another CI shard) never loads half a file.
-      const partial = `${file}.${process.pid}.partial`;
+      const partial = `${file}.${process.pid}-${threadId}-${++bundlesWritten}.partial`;
       writeFileSync(partial, code);
       renameSync(partial, file);
     }
