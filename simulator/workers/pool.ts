@@ -2,7 +2,8 @@
 // their digests in job order, so what `run` reports is identical for any N: runs are deterministic and
 // independent, and every later decision (which failure to shrink, the report's order) is made here, in order.
 import { createHash } from "node:crypto";
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { threadId, Worker } from "node:worker_threads";
 import { runJob, type RunDigest, type RunJob } from "./digest.ts";
@@ -15,6 +16,20 @@ import { runJob, type RunDigest, type RunJob } from "./digest.ts";
  * cannot be done (no esbuild, a read-only install), the threads load the sources through tsx.
  */
 let bundlesWritten = 0;
+
+/** Bundles of earlier sources pile up as the code changes; one unused for an hour is no run's any more. */
+function removeOldBundles(dir: string, keep: string): void {
+  const hourAgo = Date.now() - 3_600_000; // real time: file ages, not simulated code
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (!name.startsWith(".bundle-") || path === keep) continue;
+    try {
+      if (statSync(path).mtimeMs < hourAgo) rmSync(path);
+    } catch {
+      // another run removed it first
+    }
+  }
+}
 
 async function workerEntry(): Promise<URL> {
   try {
@@ -36,6 +51,7 @@ async function workerEntry(): Promise<URL> {
       const partial = `${file}.${process.pid}-${threadId}-${++bundlesWritten}.partial`;
       writeFileSync(partial, code);
       renameSync(partial, file);
+      removeOldBundles(dirname(file), file);
     }
     return pathToFileURL(file);
   } catch {
