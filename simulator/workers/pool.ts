@@ -19,7 +19,7 @@ let bundlesWritten = 0;
 
 /** Bundles of earlier sources pile up as the code changes; one unused for an hour is no run's any more. */
 function removeOldBundles(dir: string, keep: string): void {
-  const hourAgo = Date.now() - 3_600_000; // real time: file ages, not simulated code
+  const hourAgo = statSync(keep).mtimeMs - 3_600_000; // file ages, measured from the bundle just written
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (!name.startsWith(".bundle-") || path === keep) continue;
