@@ -160,6 +160,7 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, 
   // A failed save is not fatal: recovery resumes from the previous snapshot and every step is idempotent.
   const ignore = () => undefined;
 
+  let freshStart = how.restore === undefined;
   const onSnapshot = (snapshot: { status: string; value: unknown; output?: unknown; error?: unknown }, eventType: string) => {
     if (stopped) return;
     if (onTransition !== undefined) {
@@ -173,6 +174,11 @@ function start(deps: CheckoutDeps, checkoutId: CheckoutId, bound: BoundMachine, 
       return;
     }
     const output = snapshot.status === "done" ? resultOf(bound, snapshot) : undefined;
+    // A fresh checkout's first snapshot is its initial state, which the record without a snapshot
+    // already means (recovery starts such a checkout from its request): nothing to save yet.
+    const initial = freshStart;
+    freshStart = false;
+    if (initial && output === undefined) return;
     const status: CommandStatus = output === undefined ? "running" : output.outcome;
     const json = JSON.stringify(compact(engine.persisted()));
     if (output !== undefined) {
