@@ -25,6 +25,7 @@ import { referenceCoordinator } from "./referenceCoordinator.ts";
 import { openStores, type StoresChoice } from "./stores.ts";
 import { collectWorld } from "./collect.ts";
 import { MonolithDb } from "../adapters/monolith/monolithDb.ts";
+import { sqliteSql } from "../adapters/monolith/sql.ts";
 import { openDatabase } from "../adapters/sqlite/db.ts";
 import { createMonolithCoordinator } from "./monolith/coordinator.ts";
 import { MONOLITH_INVARIANTS, monolithOrders, monolithWorld } from "./monolith/collect.ts";
@@ -167,7 +168,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     throw e;
   }
   const monolithConnection = monolith ? openDatabase(":memory:") : undefined;
-  const monolithDb = monolithConnection ? new MonolithDb(monolithConnection, { clock }) : undefined;
+  const monolithDb = monolithConnection ? await MonolithDb.open(sqliteSql(monolithConnection), { clock }) : undefined;
   const closeAll = () => {
     opened.close();
     monolithConnection?.close();
