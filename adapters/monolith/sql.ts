@@ -39,12 +39,27 @@ export function toPgPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/**
+ * One autocommit statement on a client taken for it. Not `pool.query`: that hands the query to a
+ * client from a callback that may run in whichever call released the client, and a harness that
+ * attributes statements to the async call issuing them (simulator/live/statementCounter.ts) would
+ * then credit the wrong caller.
+ */
+async function query(pool: pg.Pool, sql: string, params: readonly unknown[]): Promise<pg.QueryResult> {
+  const client = await pool.connect();
+  try {
+    return await client.query(toPgPlaceholders(sql), params as unknown[]);
+  } finally {
+    client.release();
+  }
+}
+
 /** PostgreSQL through a pool whose connections have the monolith's schema on their search_path. */
 export function postgresSql(pool: pg.Pool): MonolithSql {
   return {
     engine: "postgres",
-    all: async <T>(sql: string, params: readonly unknown[] = []) => (await pool.query(toPgPlaceholders(sql), params as unknown[])).rows as T[],
-    run: async (sql, params = []) => (await pool.query(toPgPlaceholders(sql), params as unknown[])).rowCount ?? 0,
+    all: async <T>(sql: string, params: readonly unknown[] = []) => (await query(pool, sql, params)).rows as T[],
+    run: async (sql, params = []) => (await query(pool, sql, params)).rowCount ?? 0,
     batch: (statements) =>
       inTransaction(pool, async (client) => {
         const out: number[] = [];
