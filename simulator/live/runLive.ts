@@ -9,6 +9,7 @@ import type { Sku } from "../../core/ids.ts";
 import { checkAll, type CheckResult, type Violation, type World } from "../../core/invariants/index.ts";
 import type { Stores } from "../../core/ports/index.ts";
 import type { OrderEvent } from "../../core/ports/orderLedger.ts";
+import type { WebhookEvent } from "../../core/ports/paymentProvider.ts";
 import { collectWorld } from "../collect.ts";
 import { checkOrders, checkStores } from "../conventions.ts";
 import { Consumers, CONSUMERS } from "../consumers.ts";
@@ -36,7 +37,8 @@ export interface LiveRunOptions {
   readonly scenario: Scenario;
   /** Decides the workload and the fault choices; not the interleaving. */
   readonly seed: number;
-  readonly engine: LiveEngine;
+  /** Where the stores live; `sqlite` only with `open` (openLiveStores has no SQLite set). */
+  readonly engine: LiveEngine | "sqlite";
   readonly endpoints?: LiveEndpoints;
   /** The safety phase (faults on), in real ms. Default: the scenario's safety phase. Buyers arrive within it. */
   readonly durationMs?: number;
@@ -69,7 +71,7 @@ export interface LiveRunResult {
   readonly deterministic: false;
   readonly scenario: string;
   readonly seed: number;
-  readonly engine: LiveEngine | (string & {});
+  readonly engine: LiveEngine | "sqlite";
   readonly architecture: Architecture;
   readonly stores: StoreEngines;
   readonly policy: ReservationPolicy;
@@ -104,6 +106,8 @@ export interface LiveRunResult {
   };
   readonly checkouts: readonly CheckoutFact[];
   readonly world: World;
+  /** The provider's own record of every money step (authorized, declined, captured, voided, refunded) and when. */
+  readonly providerEvents: readonly WebhookEvent[];
 }
 
 /** Default wait for a real answer (see LiveHarnessOptions.callTimeoutMs). */
@@ -141,7 +145,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const harness = new LiveHarness(clock, faults, history, { storeTimeoutMs: timing.storeTimeoutMs, providerTimeoutMs: timing.providerTimeoutMs, callTimeoutMs: options.callTimeoutMs ?? CALL_TIMEOUT_MS });
   const ctx: RunContext = { seed, workload, timing, policy, mitigations, clock, history, faults, scheduler: harness, harness, rng: { workload: root.fork("workload") } };
 
-  const opened = options.open ? await options.open(clock) : await openLiveStores(engine, clock, options.endpoints ?? {});
+  if (options.open === undefined && engine === "sqlite") throw new Error("runLive: engine sqlite needs `open` (openLiveStores has no SQLite set)");
+  const opened = options.open ? await options.open(clock) : await openLiveStores(engine as LiveEngine, clock, options.endpoints ?? {});
   try {
     const monolithDb = architecture === "monolith" ? opened.monolith : undefined;
     if (architecture === "monolith" && monolithDb === undefined) throw new Error("runLive: the monolith architecture needs `open` to give its database (LiveStores.monolith)");
@@ -270,6 +275,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       },
       checkouts,
       world,
+      providerEvents: provider.events(),
     };
   } finally {
     clock.close();
