@@ -3,7 +3,8 @@
 // the system gives its catalog. It is load the harness adds, not part of the system: unwrapped, not
 // faulted, not in the history. In-flight requests are bounded; a request that finds the bound full
 // is dropped and counted, so a slow catalog cannot make the crawler grow without limit.
-import type { Sku } from "../../core/ids.ts";
+import { Sku } from "../../core/ids.ts";
+import type { Money } from "../../core/money.ts";
 import type { CatalogStore } from "../../core/ports/catalog.ts";
 import { WORDS } from "../buyers.ts";
 import { percentile } from "../percentile.ts";
@@ -78,4 +79,22 @@ export function startCrawler(options: CrawlerOptions): { stop(): Promise<Crawler
       return { requested, completed, failed, dropped, ms: { p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)) } };
     },
   };
+}
+
+/** Upserts in flight at once while filling the catalog. */
+const SEED_CONCURRENCY = 16;
+
+/**
+ * Fills the catalog with `count` products nobody buys (`tail-1`, ...), titled from the same words the
+ * crawler and the buyers search for, so a search has a real catalog to scan, not only the SKUs on sale.
+ */
+export async function seedLongTail(catalog: CatalogStore, count: number, price: Money): Promise<void> {
+  for (let start = 0; start < count; start += SEED_CONCURRENCY) {
+    const batch = Array.from({ length: Math.min(SEED_CONCURRENCY, count - start) }, (_, i) => start + i + 1);
+    await Promise.all(
+      batch.map((n) =>
+        catalog.upsertProduct({ sku: Sku(`tail-${n}`), title: `${WORDS[n % WORDS.length]} ${WORDS[(n * 7) % WORDS.length]} ${n}`, description: `long tail product ${n}, ${WORDS[(n * 3) % WORDS.length]}`, price }),
+      ),
+    );
+  }
 }
