@@ -42,7 +42,7 @@ function workloadLines(report: ArchitectureReport): string[] {
   return [
     `Workload \`${String(w["scenario"])}\` on **${report.engine}**, live (real time, not deterministic), seed ${String(w["seed"])}: ${String(w["description"])}`,
     `${String(w["buyers"])} buyers arriving over ${String(w["durationMs"])} ms per run; ${String(w["skus"])} SKUs on sale (${String(w["hotSkus"])} hot, ${String(w["stockPerSku"])} units each) and ${String(w["catalogProducts"])} more in the catalog; crawler ${String(w["crawlerRps"])} requests/s (half searches, half product pages); faults in the faulted run: ${faults || "none"}.`,
-    `Three runs per architecture: ${((w["runs"] ?? []) as string[]).join(", ")}. Latency: real ms from a buyer's first click to the final answer, every answered checkout (nearest rank; with fewer than 1000 checkouts p999 is the slowest one).`,
+    `Runs per architecture: ${((w["runs"] ?? []) as string[]).join(", ")}. Latency: real ms from a buyer's first click to the final answer, every answered checkout of the crawler-off (or -on) runs pooled (nearest rank; with fewer than 1000 checkouts p999 is the slowest one). Durable writes: the first crawler-off run.`,
   ];
 }
 

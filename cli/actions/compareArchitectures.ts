@@ -51,7 +51,7 @@ export async function compareArchitecturesAction(flags: ArchitectureFlags): Prom
 
   const { compareArchitectures } = await import("../../simulator/live/compareArchitectures.ts");
   const { renderArchitecturesHtml, renderArchitecturesMarkdown } = await import("../../reports/architectures.ts");
-  process.stderr.write(`checkout-sim compare --architectures on ${engine}: monolith and split, three live runs each (faults, crawler off, crawler on); real time, not deterministic\n`);
+  process.stderr.write(`checkout-sim compare --architectures on ${engine}: monolith and split, five live runs each (faults, then crawler off, on, on, off); real time, not deterministic\n`);
   const started = performance.now(); // live mode: real time (progress only)
   const report = await compareArchitectures({
     engine,

@@ -12,7 +12,7 @@ import type { DurableEngine } from "./architectureStores.ts";
 
 const pgEnv = await postgresForTests();
 
-const short = (engine: DurableEngine) => compareArchitectures({ engine, durationMs: 800, buyers: 30, crawlerRps: 100, catalogProducts: 200 });
+const short = (engine: DurableEngine) => compareArchitectures({ engine, durationMs: 800, buyers: 30, crawlerRps: 100, catalogProducts: 200, rounds: 1 });
 
 function expectFailureModes(report: ArchitectureReport, engine: DurableEngine): void {
   expect(Object.keys(report)).toEqual(["workload", "engine", "architectures"]);

@@ -1,9 +1,9 @@
 // `compare --architectures`: the article's five failure modes measured side by side, live, on one
 // durable engine. The monolith baseline and the split reference each run the same buyer workload
-// three times: under faults (mode 3: can each order's history be reconstructed from what is stored?;
-// modes 4 and 5: oversold units and double charges), then without faults and without the catalog
-// crawler (mode 2: durable writes per confirmed order and per abandoned cart), then with the crawler
-// (mode 1: do catalog reads slow checkout?). Real time and real engines: the numbers
+// under faults (mode 3: can each order's history be reconstructed from what is stored?;
+// modes 4 and 5: oversold units and double charges), then without faults, with the catalog crawler off
+// and on (mode 1: do catalog reads slow checkout?; mode 2, from the first crawler-off run: durable
+// writes per confirmed order and per abandoned cart). Real time and real engines: the numbers
 // depend on the machine; the verdicts of modes 3 to 5 do not.
 import { unitsSold, orderFacts } from "../../core/invariants/orders.ts";
 import { doubleCharged } from "../../core/invariants/noDoubleCharge.ts";
@@ -30,6 +30,8 @@ export interface ArchitectureCompareOptions {
   readonly buyers?: number;
   /** Catalog requests per second in the crawler-on run (half searches, half product reads). Default 300. */
   readonly crawlerRps?: number;
+  /** Crawler-off and crawler-on runs per architecture, each (ABBA order); latency pools their checkouts. Default 2. */
+  readonly rounds?: number;
   /** Products in the catalog besides the ones on sale (a long tail the crawler's searches scan). Default 2000. */
   readonly catalogProducts?: number;
   /** Each run's safety phase, real ms; buyers arrive within it. Default 5000. */
@@ -108,6 +110,7 @@ export type RunName = "crawler-off" | "crawler-on" | "faults";
 
 const CRAWLER_RPS_DEFAULT = 300;
 const CATALOG_PRODUCTS_DEFAULT = 2000;
+const ROUNDS_DEFAULT = 2;
 const DURATION_MS_DEFAULT = 5000;
 
 /** What one live run of an architecture left behind for the measurements. */
@@ -126,6 +129,7 @@ export async function compareArchitectures(options: ArchitectureCompareOptions):
   const seed = options.seed ?? 1;
   const buyers = options.buyers ?? architectureComparison.workload?.buyers ?? workloadDefaults.buyers;
   const catalogProducts = options.catalogProducts ?? CATALOG_PRODUCTS_DEFAULT;
+  const rounds = options.rounds ?? ROUNDS_DEFAULT;
   const say = options.onProgress ?? (() => undefined);
 
   const rows: ArchitectureRow[] = [];
@@ -140,11 +144,22 @@ export async function compareArchitectures(options: ArchitectureCompareOptions):
     // The faulted run goes first: it also warms the process and the engine (JIT, connections, caches),
     // so neither latency run pays for being first.
     const faulted = await run("faults", architectureComparison.faults, 0);
-    const off = await run("crawler-off", {}, 0);
-    const on = await run("crawler-on", {}, crawlerRps);
-    rows.push(row(architecture, off, on, faulted));
+    // Crawler off and on in ABBA order over the rounds (off, on, on, off, ...), so drift over time (warm
+    // caches, garbage from earlier runs, other load) weighs on both sides alike.
+    const offs: Measured[] = [];
+    const ons: Measured[] = [];
+    for (let round = 0; round < rounds; round++) {
+      if (round % 2 === 0) {
+        offs.push(await run("crawler-off", {}, 0));
+        ons.push(await run("crawler-on", {}, crawlerRps));
+      } else {
+        ons.push(await run("crawler-on", {}, crawlerRps));
+        offs.push(await run("crawler-off", {}, 0));
+      }
+    }
+    rows.push(row(architecture, offs, ons, faulted));
   }
-  return { workload: describe(seed, buyers, durationMs, crawlerRps, catalogProducts), engine, architectures: rows };
+  return { workload: describe(seed, buyers, durationMs, crawlerRps, catalogProducts, rounds), engine, architectures: rows };
 }
 
 interface RunSpec {
@@ -211,17 +226,19 @@ function tagCartWrites(cart: CartStore, counter: StatementCounter): CartStore {
   return tagged as unknown as CartStore;
 }
 
-function latencyOf(result: LiveRunResult): LatencyStats {
-  const ms = result.checkouts.flatMap((c) => (c.endedAt !== undefined && c.outcome !== undefined ? [c.endedAt - c.submittedAt] : [])).sort((a, b) => a - b);
+function latencyOf(results: readonly LiveRunResult[]): LatencyStats {
+  const ms = results.flatMap((r) => r.checkouts).flatMap((c) => (c.endedAt !== undefined && c.outcome !== undefined ? [c.endedAt - c.submittedAt] : [])).sort((a, b) => a - b);
   return { checkouts: ms.length, p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), p999: percentile(ms, 0.999) };
 }
 
 const ratio = (on: number | null, off: number | null) => (on === null || off === null || off === 0 ? null : Math.round((on / off) * 100) / 100);
 const per = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10) / 10);
 
-function row(name: Architecture, off: Measured, on: Measured, faulted: Measured): ArchitectureRow {
-  const latencyOff = latencyOf(off.result);
-  const latencyOn = latencyOf(on.result);
+function row(name: Architecture, offs: readonly Measured[], ons: readonly Measured[], faulted: Measured): ArchitectureRow {
+  const latencyOff = latencyOf(offs.map((m) => m.result));
+  const latencyOn = latencyOf(ons.map((m) => m.result));
+  const off = offs[0]!;
+  const on = ons[0]!;
 
   // Mode 2, from the run without faults or crawler: a buyer's cart is abandoned when none of their checkouts confirmed.
   const r = off.result;
@@ -266,7 +283,7 @@ function row(name: Architecture, off: Measured, on: Measured, faulted: Measured)
     oversold,
     doubleCharges: doubleCharged(f.world).length,
     violations: Object.fromEntries(f.check.verdicts.map((v) => [v.invariant, v.violations.length])),
-    runs: [summaryOf("faults", f), summaryOf("crawler-off", off.result), summaryOf("crawler-on", on.result)],
+    runs: [summaryOf("faults", f), ...offs.map((m) => summaryOf("crawler-off", m.result)), ...ons.map((m) => summaryOf("crawler-on", m.result))],
   };
 }
 
@@ -274,7 +291,7 @@ function summaryOf(run: RunName, r: LiveRunResult): RunSummary {
   return { run, checkouts: r.stats.checkouts, confirmed: r.stats.outcomes["confirmed"] ?? 0, faults: r.stats.faults, elapsedMs: r.stats.elapsedMs, liveness: r.stats.liveness, settled: r.stats.settled };
 }
 
-function describe(seed: number, buyers: number, durationMs: number, crawlerRps: number, catalogProducts: number): Record<string, unknown> {
+function describe(seed: number, buyers: number, durationMs: number, crawlerRps: number, catalogProducts: number, rounds: number): Record<string, unknown> {
   const s = architectureComparison;
   return {
     scenario: s.name,
@@ -288,6 +305,6 @@ function describe(seed: number, buyers: number, durationMs: number, crawlerRps: 
     catalogProducts,
     timing: { ...timingDefaults, ...s.timing },
     faults: s.faults,
-    runs: ["faults (no crawler; also the warm-up)", "crawler-off (no faults)", "crawler-on (no faults)"],
+    runs: ["faults (no crawler; also the warm-up)", `${rounds} x crawler-off (no faults)`, `${rounds} x crawler-on (no faults), in ABBA order`],
   };
 }
