@@ -72,11 +72,13 @@ export function postgresSql(pool: pg.Pool): MonolithSql {
 
 /**
  * A pool whose connections see `schema` first on their search_path (created if missing), so the
- * monolith's SQL names its tables plainly on both engines. The caller ends the pool.
+ * monolith's SQL names its tables plainly on both engines. The caller ends the pool. `observePool` sees
+ * the pool before any connection opens.
  */
-export async function openMonolithPool(options: { readonly url?: string; readonly schema: string; readonly poolMax?: number }): Promise<pg.Pool> {
+export async function openMonolithPool(options: { readonly url?: string; readonly schema: string; readonly poolMax?: number; readonly observePool?: (pool: pg.Pool) => void }): Promise<pg.Pool> {
   const schema = requireSchemaName(options.schema);
   const pool = new pg.Pool({ ...pgConfig(options.url, options.poolMax ?? 10), options: `-c search_path=${schema}` });
+  options.observePool?.(pool); // before the first connection, so a meter sees every one
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   } catch (err) {

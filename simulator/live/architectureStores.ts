@@ -61,7 +61,7 @@ export async function openArchitectureStores(options: ArchitectureStoresOptions,
       else splitDurable = { inventory: new SqliteInventory(db, { clock }), orders: new SqliteOrderLedger(db, { clock }), payments: new SqlitePaymentLedger(db, { clock }), commands: new SqliteCheckoutCommands(db, { clock }) };
     } else {
       const schema = `checkout_sim_live_${runId()}`;
-      const pool = counter.pool(await openMonolithPool({ ...(options.pgUrl !== undefined ? { url: options.pgUrl } : {}), schema, poolMax: 16 }));
+      const pool = await openMonolithPool({ ...(options.pgUrl !== undefined ? { url: options.pgUrl } : {}), schema, poolMax: 16, observePool: (p) => void counter.pool(p) });
       closers.push(() => pool.end());
       closers.push(() => pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
       namespace = { schema };
