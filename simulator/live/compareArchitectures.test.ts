@@ -48,6 +48,8 @@ function expectFailureModes(report: ArchitectureReport, engine: DurableEngine): 
   expect(monolith.durableWrites.perAbandonedCart).toBeGreaterThan(0);
   expect(split.durableWrites.perAbandonedCart).toBe(0);
   expect(split.durableWrites.cartWrites).toBe(0);
+  // Every statement reached the meter: without faults each confirmed monolith order is one INSERT and one UPDATE of its row.
+  expect(monolith.durableWrites.writesByTable["mono_orders"]).toBe(2 * monolith.durableWrites.confirmedOrders);
 
   // Mode 1: the monolith's crawler reads reach the checkout database; the split's do not.
   expect(monolith.latency.statements.on).toBeGreaterThan(monolith.latency.statements.off + monolith.latency.crawler.completed / 2);
