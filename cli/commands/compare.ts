@@ -20,7 +20,7 @@ export function defineCompare(program: Command): void {
     .option("--engine <engine>", "with --architectures: the durable engine, sqlite (a WAL file) or postgres (default sqlite)")
     .option("--buyers <n>", "with --architectures: buyers per run (default 60)")
     .option("--crawler-rps <r>", "with --architectures: catalog searches and product reads per second while the crawler runs (default 300)")
-    .option("--duration-ms <d>", "with --architectures: real ms of buyer arrivals per run, three runs per architecture (default 5000)")
+    .option("--duration-ms <d>", "with --architectures: real ms of buyer arrivals per run, five runs per architecture (default 5000)")
     .option("--pg <url>", "with --architectures --engine postgres: the server (default DATABASE_URL, PG* variables, else postgresql://127.0.0.1:5432/test)")
     .action(async (opts: Record<string, unknown>) => {
       if (opts["architectures"]) return (await import("../actions/compareArchitectures.ts")).compareArchitecturesAction(opts);

@@ -183,7 +183,7 @@ async function measuredRun(o: RunSpec): Promise<Measured> {
   let crawler: ReturnType<typeof startCrawler> | undefined;
   let crawled: CrawlerStats | undefined;
   let monolith: MonolithDb | undefined;
-  const result = await runLive({
+  const run = runLive({
     scenario: architectureComparison,
     seed: o.seed,
     engine: o.engine,
@@ -213,6 +213,12 @@ async function measuredRun(o: RunSpec): Promise<Measured> {
       }
     },
   });
+  let result: LiveRunResult;
+  try {
+    result = await run;
+  } finally {
+    if (crawled === undefined) await crawler?.stop(); // a run that failed midway must not leave the crawler's timer behind
+  }
   return { result, counts: counts!, ...(crawled ? { crawler: crawled } : {}), monolithRows, monolithWrites };
 }
 

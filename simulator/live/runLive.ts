@@ -135,6 +135,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const disabled = [...(options.disable ?? [])].sort();
   const architecture = options.architecture ?? "split";
   const { mitigations, coordinator } = systemOf(architecture, disabled, options.coordinator);
+  if (options.open === undefined && engine === "sqlite") throw new Error("runLive: engine sqlite needs `open` (openLiveStores has no SQLite set)");
 
   const root = rootRandom(seed);
   const clock = new RealClock();
@@ -145,7 +146,6 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const harness = new LiveHarness(clock, faults, history, { storeTimeoutMs: timing.storeTimeoutMs, providerTimeoutMs: timing.providerTimeoutMs, callTimeoutMs: options.callTimeoutMs ?? CALL_TIMEOUT_MS });
   const ctx: RunContext = { seed, workload, timing, policy, mitigations, clock, history, faults, scheduler: harness, harness, rng: { workload: root.fork("workload") } };
 
-  if (options.open === undefined && engine === "sqlite") throw new Error("runLive: engine sqlite needs `open` (openLiveStores has no SQLite set)");
   const opened = options.open ? await options.open(clock) : await openLiveStores(engine as LiveEngine, clock, options.endpoints ?? {});
   try {
     const monolithDb = architecture === "monolith" ? opened.monolith : undefined;
