@@ -65,10 +65,11 @@ export function startCrawler(options: CrawlerOptions): { stop(): Promise<Crawler
       });
   };
   // Catch up to the rate every tick: the n-th request is due at n / rps seconds.
+  // live mode: real time
   const timer = setInterval(() => {
     const due = Math.floor(((performance.now() - started) / 1000) * rps); // live mode: real time
     while (requested < due) one(requested++);
-  }, TICK_MS); // live mode: real time
+  }, TICK_MS);
 
   return {
     async stop() {
