@@ -7,8 +7,7 @@ import type { Summary, ViolationReport } from "./summary.ts";
 import { shrinkLine } from "./summary.ts";
 import { renderTimeline } from "./timeline.ts";
 import { machineFor, parseTransitionKey, renderStatechart } from "./statechart.ts";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+import { esc } from "./escape.ts";
 
 /** The anchor of a scenario x invariant's violation (the grid links to it). */
 export const violationAnchor = (scenario: string, invariant: string) => `v-${scenario}-${invariant}`.replace(/[^A-Za-z0-9_-]/g, "-");

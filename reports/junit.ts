@@ -1,8 +1,7 @@
 // JUnit XML for CI dashboards: one test case per scenario x invariant; a failure names the seed,
 // the first violation and the replay command.
 import type { Summary } from "./summary.ts";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+import { esc } from "./escape.ts";
 
 export function renderJunit(summary: Summary, allowVacuous = false): string {
   const cases = summary.cells;

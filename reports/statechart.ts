@@ -5,8 +5,7 @@
 import { describeMachine, type MachineDescription } from "../core/checkout/describe.ts";
 import { createCheckoutMachine } from "../core/checkout/machine.ts";
 import { POLICIES, type ReservationPolicy } from "../core/checkout/deps.ts";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+import { esc } from "./escape.ts";
 
 const cache = new Map<string, MachineDescription>();
 

@@ -3,6 +3,7 @@
 // the step in plain words. The axis is history order (what happened before what), labelled with
 // virtual time, because most operations complete within the same virtual millisecond.
 import { formatStep, type Operation, type Step } from "../simulator/counterexample.ts";
+import { esc } from "./escape.ts";
 
 export interface TimelineConstraints {
   /** Lanes drawn at most (lanes with highlighted operations come first). Default 18. */
@@ -11,7 +12,6 @@ export interface TimelineConstraints {
   readonly contextEntries?: number;
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const LANE_H = 22;
 const LABEL_W = 170;

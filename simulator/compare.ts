@@ -6,6 +6,7 @@ import { POLICIES, type ReservationPolicy } from "../core/checkout/deps.ts";
 import { orderFacts, unitsSold } from "../core/invariants/orders.ts";
 import { available } from "../core/ports/inventory.ts";
 import type { Coordinator } from "./coordinator.ts";
+import { percentile } from "./percentile.ts";
 import { runScenario, type RunResult } from "./run.ts";
 import { timingDefaults, workloadDefaults, type Scenario } from "./scenario.ts";
 
@@ -133,7 +134,7 @@ export function sumCosts(policy: PolicyCost["policy"], costs: readonly RunCost[]
     apologies: total("apologies"),
     refunds: total("refunds"),
     meanConfirmMs: ms.length === 0 ? null : Math.round(ms.reduce((a, b) => a + b, 0) / ms.length),
-    p99ConfirmMs: ms.length === 0 ? null : ms[Math.ceil(0.99 * ms.length) - 1]!,
+    p99ConfirmMs: percentile(ms, 0.99),
     violations: total("violations"),
   };
 }

@@ -4,11 +4,10 @@
 // then collect the final world from the stores and the provider's ledger and judge it. Same scenario
 // + seed + options -> byte-identical trace. The parts live beside this file: runContext.ts,
 // worldSetup.ts, system.ts, buyers.ts, webhookDelivery.ts, consumers.ts, nemesis.ts, collect.ts.
-import { BuyerId, CheckoutId } from "../core/ids.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { OrderEvent, OrderLedger } from "../core/ports/orderLedger.ts";
-import { mitigationsWithout, DEFAULT_POLICY, MITIGATIONS, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
+import { DEFAULT_POLICY, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
 import { checkAll, type BuyerAnswer, type CheckResult, type Submission, type Violation, type World } from "../core/invariants/index.ts";
 import { extraAuthorizationsVoided } from "../core/invariants/noDoubleCharge.ts";
 import type { InventoryStore } from "../core/ports/inventory.ts";
@@ -21,21 +20,21 @@ import { rootRandom, hashString } from "./random.ts";
 import { PctStrategy, RandomStrategy, Scheduler, type StrategyName } from "./scheduler.ts";
 import { timingDefaults, workloadDefaults, type Scenario, type WorkloadConstraints } from "./scenario.ts";
 import type { Coordinator, TransitionTaken } from "./coordinator.ts";
-import { referenceCoordinator } from "./referenceCoordinator.ts";
 import { openStores, type StoresChoice } from "./stores.ts";
 import { collectWorld } from "./collect.ts";
 import { MonolithDb } from "../adapters/monolith/monolithDb.ts";
+import { sqliteSql } from "../adapters/monolith/sql.ts";
 import { openDatabase } from "../adapters/sqlite/db.ts";
-import { createMonolithCoordinator } from "./monolith/coordinator.ts";
-import { MONOLITH_INVARIANTS, monolithOrders, monolithWorld } from "./monolith/collect.ts";
-import { CURRENCY, foreverAlive, MERCHANT, type RunContext } from "./runContext.ts";
+import { systemOf } from "./monolith/coordinator.ts";
+import { judgedInvariants, monolithJudgedWorld } from "./monolith/collect.ts";
+import { foreverAlive, MERCHANT, type RunContext } from "./runContext.ts";
 import { seedWorld } from "./worldSetup.ts";
 import { SystemUnderTest } from "./system.ts";
 import { Buyers } from "./buyers.ts";
 import { WebhookDelivery } from "./webhookDelivery.ts";
 import { Consumers } from "./consumers.ts";
 import { startAdmin, startNemesis } from "./nemesis.ts";
-import { checkCoordinator, checkOrders, checkStores } from "./conventions.ts";
+import { checkOrders, checkStores } from "./conventions.ts";
 import { exercisedBy } from "../core/exercised/index.ts";
 
 export interface RunOptions {
@@ -140,10 +139,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const policy = options.policy ?? scenario.policy ?? DEFAULT_POLICY;
   const monolith = options.architecture === "monolith";
   const disabled = [...(options.disable ?? [])].sort();
-  // The monolith has none of the split design's mitigations: no keys, no reservations, no jobs.
-  const mitigations = mitigationsWithout(monolith ? MITIGATIONS : disabled);
-  const coordinator = options.coordinator ?? (monolith ? createMonolithCoordinator(MERCHANT) : referenceCoordinator);
-  checkCoordinator(coordinator);
+  const { mitigations, coordinator } = systemOf(options.architecture, disabled, options.coordinator);
   const stepsMax = options.stepsMax ?? 2_000_000;
 
   // ---- the run's shared context: random streams, time, scheduler, faults, harness, history ----
@@ -169,7 +165,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     throw e;
   }
   const monolithConnection = monolith ? openDatabase(":memory:") : undefined;
-  const monolithDb = monolithConnection ? new MonolithDb(monolithConnection, { clock }) : undefined;
+  const monolithDb = monolithConnection ? await MonolithDb.open(sqliteSql(monolithConnection), { clock }) : undefined;
   const closeAll = () => {
     opened.close();
     monolithConnection?.close();
@@ -266,12 +262,12 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       healed: true,
       quiescent: reason === "done",
     });
-    world = monolithDb ? monolithWorld({ ...collected, commands: commandsFromAnswers(records.submissions, records.answers) }, await monolithOrders(monolithDb, CURRENCY)) : collected;
+    world = monolithDb ? await monolithJudgedWorld(collected, monolithDb, records) : collected;
     checkOrders(world.orders, records.submissions);
   } finally {
     closeAll();
   }
-  const invariants = monolith ? scenario.invariants.filter((i) => MONOLITH_INVARIANTS.includes(i)) : scenario.invariants;
+  const invariants = judgedInvariants(options.architecture, scenario.invariants);
   const check = checkAll(world, invariants);
   const violations = check.verdicts.flatMap((v) => v.violations);
   history.add(clock.now(), "phase", "sim", "verdict", { valid: check.valid, violations: violations.length });
@@ -376,24 +372,6 @@ function observeReleases(inventory: InventoryStore, sink: Record<string, number>
     return result;
   };
   return observed as unknown as InventoryStore;
-}
-
-/** The monolith keeps no checkout records; its buyers' submissions and answers stand in for them. */
-function commandsFromAnswers(submissions: readonly Submission[], answers: readonly BuyerAnswer[]): World["commands"] {
-  const seen = new Map<string, Submission>();
-  for (const s of submissions) if (!seen.has(s.checkoutId)) seen.set(s.checkoutId, s);
-  const outcomes: Record<string, string> = {};
-  for (const a of answers) if (a.answer !== "no-answer") outcomes[a.checkoutId] = a.answer;
-  return [...seen.values()].map((s) => ({
-    checkoutId: CheckoutId(s.checkoutId),
-    buyerId: BuyerId(s.buyerId),
-    requestHash: "",
-    request: "",
-    status: (outcomes[s.checkoutId] as "confirmed" | "rejected" | "compensated" | undefined) ?? "running",
-    snapshot: null,
-    createdAt: s.at,
-    updatedAt: s.at,
-  }));
 }
 
 export const sortKeys = <T,>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

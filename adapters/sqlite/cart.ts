@@ -4,10 +4,10 @@
 import type { Clock } from "../../core/clock.ts";
 import { InvalidInput } from "../../core/errors.ts";
 import type { BuyerId, Sku } from "../../core/ids.ts";
-import type { Currency } from "../../core/money.ts";
 import type { Cart, CartLine, CartStore } from "../../core/ports/cart.ts";
 import { requireKey, requireNonNegativeInt } from "../../core/validate.ts";
 import { clearedCart, isLive, mergeLines, nextCart, requireCartLine, requireTtlMs, visibleVersion, withQuantity } from "../shared/cartRules.ts";
+import { cartLinesJson as encode, cartOf as toCart, type CartRow } from "../shared/rows.ts";
 import { immediate, type SqliteDb } from "./db.ts";
 
 const SCHEMA = `
@@ -19,33 +19,6 @@ CREATE TABLE IF NOT EXISTS cart_carts (
   lines TEXT NOT NULL CHECK (json_valid(lines) AND json_type(lines) = 'array')
 ) STRICT, WITHOUT ROWID;
 `;
-
-interface CartRow {
-  buyer_id: string;
-  version: number;
-  updated_at: number;
-  expires_at: number;
-  lines: string;
-}
-
-/** One line on disk: [sku, quantity, price amount, currency, price version]. */
-type LineTuple = [string, number, number, string, number];
-
-const encode = (lines: readonly CartLine[]): string =>
-  JSON.stringify(lines.map((l): LineTuple => [l.sku, l.quantity, l.priceSnapshot.amount, l.priceSnapshot.currency, l.priceVersion]));
-
-const toCart = (r: CartRow): Cart =>
-  Object.freeze({
-    buyerId: r.buyer_id as BuyerId,
-    version: r.version,
-    updatedAt: r.updated_at,
-    expiresAt: r.expires_at,
-    lines: Object.freeze(
-      (JSON.parse(r.lines) as LineTuple[]).map(([sku, quantity, amount, currency, priceVersion]) =>
-        Object.freeze({ sku: sku as Sku, quantity, priceSnapshot: Object.freeze({ amount, currency: currency as Currency }), priceVersion }),
-      ),
-    ),
-  });
 
 export interface SqliteCartOptions {
   readonly clock: Clock;
@@ -80,7 +53,8 @@ export class SqliteCart implements CartStore {
   async get(buyerId: BuyerId): Promise<Cart | undefined> {
     requireKey(buyerId, "buyerId");
     const row = this.select.get(buyerId);
-    return row !== undefined && this.clock.now() < row.expires_at ? toCart(row) : undefined;
+    const cart = row === undefined ? undefined : toCart(row);
+    return isLive(cart, this.clock.now()) ? cart : undefined;
   }
 
   async addLine(buyerId: BuyerId, line: CartLine): Promise<Cart> {

@@ -28,6 +28,17 @@ describe("checkout-sim compare (CLI)", () => {
     [["--seeds", "99999999"], /--seeds must be at most/],
     [["--seed", "1.5"], /--seed must be a whole number/],
     [["--scenario", "no-such-scenario"], /unknown scenario "no-such-scenario"/],
+    // --architectures is a mode of its own: the policy flags are refused with it, its flags without it.
+    [["--architectures", "--seeds", "3"], /--seeds does not apply to compare --architectures/],
+    [["--architectures", "--scenario", "flash-sale"], /--scenario does not apply to compare --architectures/],
+    [["--architectures", "--machine", "examples/own-machine/fixed.ts"], /--machine does not apply to compare --architectures/],
+    [["--architectures", "--engine", "mysql"], /--engine must be one of sqlite, postgres, got "mysql"/],
+    [["--architectures", "--duration-ms", "100"], /--duration-ms must be at least 500/],
+    [["--architectures", "--buyers", "0"], /--buyers must be at least 1/],
+    [["--architectures", "--crawler-rps", "fast"], /--crawler-rps must be a whole number/],
+    [["--architectures", "--pg", "postgresql://x/y"], /--pg needs --engine postgres/],
+    [["--buyers", "10"], /--buyers applies to compare --architectures only/],
+    [["--engine", "postgres"], /--engine applies to compare --architectures only/],
   ])("refuses %j with exit 2 and one line", (args, message) => {
     const r = cli(...args);
     expect(r.code).toBe(2);
@@ -36,10 +47,10 @@ describe("checkout-sim compare (CLI)", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it("refuses an --out that is a file, and writes nothing", () => {
+  it.each([[["--seeds", "1"]], [["--architectures"]]])("refuses an --out that is a file with %j, and writes nothing", (args) => {
     const file = join(dir, "not-a-dir");
     writeFileSync(file, "keep");
-    const r = cli("--seeds", "1", "--out", file);
+    const r = cli(...args, "--out", file);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--out .* is a file/);
     expect(readFileSync(file, "utf8")).toBe("keep");

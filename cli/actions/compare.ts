@@ -17,10 +17,19 @@ interface CompareFlags extends MachineFlags {
   out?: string;
 }
 
+/** The flags that only `--architectures` takes: refused without it, so a typo does not run the policies silently. */
+const ARCHITECTURE_FLAGS = { engine: "--engine", buyers: "--buyers", crawlerRps: "--crawler-rps", durationMs: "--duration-ms", pg: "--pg" } as const;
+
+function refuseArchitectureFlags(flags: object): void {
+  for (const [key, flag] of Object.entries(ARCHITECTURE_FLAGS))
+    if ((flags as Record<string, unknown>)[key] !== undefined) throw new UsageError(`${flag} applies to compare --architectures only`);
+}
+
 /** Each run takes a few ms of wall time; the bound keeps a typo from running for hours. */
 const SEEDS_MAX = 10_000;
 
 export async function compareAction(flags: CompareFlags): Promise<void> {
+  refuseArchitectureFlags(flags);
   const seeds = parseCount(flags.seeds ?? "20", "--seeds", 1);
   if (seeds > SEEDS_MAX) throw new UsageError(`--seeds must be at most ${SEEDS_MAX}, got ${seeds}`);
   const firstSeed = parseSeed(flags.seed ?? "1", "--seed");

@@ -40,3 +40,17 @@ export function extraAuthorizationsVoided(world: World): number {
   }
   return n;
 }
+
+/**
+ * Checkouts whose buyer holds money on more than one charge at the end (an authorization not voided,
+ * or a capture not refunded): charged twice for one purchase, as the bank statement shows it. What
+ * `compare --architectures` counts as double charges; after healing the split reference leaves none.
+ */
+export function doubleCharged(world: World): string[] {
+  const holding = new Map<string, number>();
+  for (const c of world.charges) {
+    const holds = c.status === "authorized" || (c.status === "captured" && c.capturedAmount - c.refundedAmount > 0);
+    if (holds) holding.set(c.reference, (holding.get(c.reference) ?? 0) + 1);
+  }
+  return [...holding].filter(([, n]) => n > 1).map(([reference]) => reference).sort();
+}

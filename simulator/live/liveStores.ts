@@ -21,6 +21,7 @@ import { RedisCart } from "../../adapters/redis/cart.ts";
 import { connectNats, natsServers, probeNats } from "../../adapters/nats/connection.ts";
 import { NatsEventStream } from "../../adapters/nats/eventStream.ts";
 
+import type { MonolithDb } from "../../adapters/monolith/monolithDb.ts";
 import type { LiveEngine } from "./engines.ts";
 
 export { LIVE_ENGINES, type LiveEngine } from "./engines.ts";
@@ -33,7 +34,7 @@ export interface LiveEndpoints {
 }
 
 /** Which engine holds each store in a live run. */
-export type StoreEngines = Readonly<Record<keyof Stores, "memory" | "postgres" | "redis" | "nats">>;
+export type StoreEngines = Readonly<Record<keyof Stores, "memory" | "sqlite" | "postgres" | "redis" | "nats">>;
 
 export function storeEngines(engine: LiveEngine): StoreEngines {
   return {
@@ -51,7 +52,9 @@ export interface LiveStores {
   readonly stores: Stores;
   readonly engines: StoreEngines;
   /** Where this run's data lives (schema, key prefix, stream), for the report. */
-  readonly namespace: { readonly schema: string; readonly redisPrefix?: string; readonly natsStream?: string };
+  readonly namespace: { readonly schema?: string; readonly file?: string; readonly redisPrefix?: string; readonly natsStream?: string };
+  /** The monolith baseline's one database, when the run is of the monolith (runLive's `architecture`). */
+  readonly monolith?: MonolithDb;
   /** Closes connections and drops the run's schema, keys and stream. */
   close(): Promise<void>;
 }
@@ -82,17 +85,19 @@ export function describeEndpoints(engine: LiveEngine, endpoints: LiveEndpoints):
 let counter = 0;
 
 /** A name no other live run on this server uses at the same time: pid, a counter, the start time. */
-function runId(): string {
+export function runId(): string {
   counter += 1;
   return `${process.pid}_${counter}_${Date.now().toString(36)}`; // live mode: real time (a unique name only)
 }
 
 const LIVE_PREFIX = "checkout-sim-live:";
 
-export async function openLiveStores(engine: LiveEngine, clock: Clock, endpoints: LiveEndpoints): Promise<LiveStores> {
+/** `observePool` sees the PostgreSQL pool before any store uses it (a harness meter may wrap it). */
+export async function openLiveStores(engine: LiveEngine, clock: Clock, endpoints: LiveEndpoints, observePool?: (pool: pg.Pool) => void): Promise<LiveStores> {
   const id = runId();
   const schema = `checkout_sim_live_${id}`;
   const pool = new pg.Pool(pgConfig(endpoints.pgUrl, 16));
+  observePool?.(pool);
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);

@@ -4,12 +4,14 @@
 // of each port (simulator/live/liveHarness.ts) and by crashing the coordinator (a new process epoch
 // that resumes unfinished commands, simulator/system.ts). Not deterministic: the seed decides the
 // workload and which faults fire at each opportunity, not the interleaving, so there is no trace hash.
-import { mitigationsWithout, DEFAULT_POLICY, type Mitigation, type ReservationPolicy } from "../../core/checkout/deps.ts";
+import { DEFAULT_POLICY, type Mitigation, type ReservationPolicy } from "../../core/checkout/deps.ts";
+import type { Sku } from "../../core/ids.ts";
 import { checkAll, type CheckResult, type Violation, type World } from "../../core/invariants/index.ts";
 import type { Stores } from "../../core/ports/index.ts";
 import type { OrderEvent } from "../../core/ports/orderLedger.ts";
+import type { WebhookEvent } from "../../core/ports/paymentProvider.ts";
 import { collectWorld } from "../collect.ts";
-import { checkCoordinator, checkOrders, checkStores } from "../conventions.ts";
+import { checkOrders, checkStores } from "../conventions.ts";
 import { Consumers, CONSUMERS } from "../consumers.ts";
 import type { Coordinator } from "../coordinator.ts";
 import { Faults, type FaultPlan } from "../faults.ts";
@@ -17,7 +19,9 @@ import { methodsOf } from "../harness.ts";
 import { History } from "../history.ts";
 import { startAdmin, startNemesis } from "../nemesis.ts";
 import { rootRandom } from "../random.ts";
-import { referenceCoordinator } from "../referenceCoordinator.ts";
+import { judgedInvariants, monolithJudgedWorld } from "../monolith/collect.ts";
+import { systemOf } from "../monolith/coordinator.ts";
+import type { Architecture } from "../run.ts";
 import { checkoutFacts, observeAppends, sortKeys, workloadProvider, type CheckoutFact } from "../run.ts";
 import { foreverAlive, type RunContext } from "../runContext.ts";
 import { timingDefaults, workloadDefaults, type Scenario, type WorkloadConstraints } from "../scenario.ts";
@@ -26,14 +30,15 @@ import { Buyers } from "../buyers.ts";
 import { WebhookDelivery } from "../webhookDelivery.ts";
 import { seedWorld } from "../worldSetup.ts";
 import { LiveHarness } from "./liveHarness.ts";
-import { openLiveStores, type LiveEndpoints, type LiveEngine, type StoreEngines } from "./liveStores.ts";
+import { openLiveStores, type LiveEndpoints, type LiveEngine, type LiveStores, type StoreEngines } from "./liveStores.ts";
 import { RealClock } from "./realClock.ts";
 
 export interface LiveRunOptions {
   readonly scenario: Scenario;
   /** Decides the workload and the fault choices; not the interleaving. */
   readonly seed: number;
-  readonly engine: LiveEngine;
+  /** Where the stores live; `sqlite` only with `open` (openLiveStores has no SQLite set). */
+  readonly engine: LiveEngine | "sqlite";
   readonly endpoints?: LiveEndpoints;
   /** The safety phase (faults on), in real ms. Default: the scenario's safety phase. Buyers arrive within it. */
   readonly durationMs?: number;
@@ -47,14 +52,27 @@ export interface LiveRunOptions {
   readonly livenessMs?: number;
   /** How long a caller waits for a real (not fault-delayed) answer before it times out. Default 2000 ms. */
   readonly callTimeoutMs?: number;
+  /** `split` (the reference, default) or `monolith` (the one-database baseline; `open` must give its database). */
+  readonly architecture?: Architecture;
+  /** Opens the run's stores instead of `openLiveStores(engine)` (e.g. SQLite, the monolith, counted handles). */
+  readonly open?: (clock: RealClock) => Promise<LiveStores>;
+  /**
+   * Told when a phase begins (`safety` after the world is set up, before any buyer arrives; `end` when the
+   * system has stopped, before collection) with the stores and the catalog's SKUs: where a caller
+   * starts and stops load of its own (compare's catalog crawler) or reads its meters. Awaited.
+   */
+  readonly onPhase?: (phase: LivePhase, world: { readonly stores: Stores; readonly skus: readonly Sku[] }) => void | Promise<void>;
 }
+
+export type LivePhase = "safety" | "liveness" | "drain" | "end";
 
 export interface LiveRunResult {
   readonly mode: "live";
   readonly deterministic: false;
   readonly scenario: string;
   readonly seed: number;
-  readonly engine: LiveEngine;
+  readonly engine: LiveEngine | "sqlite";
+  readonly architecture: Architecture;
   readonly stores: StoreEngines;
   readonly policy: ReservationPolicy;
   readonly disabled: readonly Mitigation[];
@@ -88,6 +106,8 @@ export interface LiveRunResult {
   };
   readonly checkouts: readonly CheckoutFact[];
   readonly world: World;
+  /** The provider's own record of every money step (authorized, declined, captured, voided, refunded) and when. */
+  readonly providerEvents: readonly WebhookEvent[];
 }
 
 /** Default wait for a real answer (see LiveHarnessOptions.callTimeoutMs). */
@@ -113,30 +133,33 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const workload = { ...merged, arrivalWindowMs: Math.min(merged.arrivalWindowMs, durationMs) };
   const policy = options.policy ?? scenario.policy ?? DEFAULT_POLICY;
   const disabled = [...(options.disable ?? [])].sort();
-  const mitigations = mitigationsWithout(disabled);
-  const coordinator = options.coordinator ?? referenceCoordinator;
-  checkCoordinator(coordinator);
+  const architecture = options.architecture ?? "split";
+  const { mitigations, coordinator } = systemOf(architecture, disabled, options.coordinator);
+  if (options.open === undefined && engine === "sqlite") throw new Error("runLive: engine sqlite needs `open` (openLiveStores has no SQLite set)");
 
   const root = rootRandom(seed);
   const clock = new RealClock();
   const history = new History(true);
   const swarm = !!(options.swarm ?? scenario.swarm);
-  history.add(0, "phase", "live", "setup", { scenario: scenario.name, seed, policy, disabled, engine, swarm, durationMs, deterministic: false });
+  history.add(0, "phase", "live", "setup", { scenario: scenario.name, seed, policy, disabled, engine, architecture, swarm, durationMs, deterministic: false });
   const faults = new Faults(options.faults ?? scenario.faults, root.fork("faults"), history, clock, swarm);
   const harness = new LiveHarness(clock, faults, history, { storeTimeoutMs: timing.storeTimeoutMs, providerTimeoutMs: timing.providerTimeoutMs, callTimeoutMs: options.callTimeoutMs ?? CALL_TIMEOUT_MS });
   const ctx: RunContext = { seed, workload, timing, policy, mitigations, clock, history, faults, scheduler: harness, harness, rng: { workload: root.fork("workload") } };
 
-  const opened = await openLiveStores(engine, clock, options.endpoints ?? {});
+  const opened = options.open ? await options.open(clock) : await openLiveStores(engine as LiveEngine, clock, options.endpoints ?? {});
   try {
+    const monolithDb = architecture === "monolith" ? opened.monolith : undefined;
+    if (architecture === "monolith" && monolithDb === undefined) throw new Error("runLive: the monolith architecture needs `open` to give its database (LiveStores.monolith)");
     const raw: Stores = opened.stores;
     checkStores(raw);
     const appended: OrderEvent[] = [];
     const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
     const leavesAtPaymentPage = new Set<string>();
     const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
-    const { skus, priceChanges } = await seedWorld(ctx, raw);
+    const { skus, priceChanges } = await seedWorld(ctx, raw, monolithDb);
+    const phase = async (p: LivePhase) => options.onPhase?.(p, { stores: raw, skus });
 
-    const system = new SystemUnderTest(ctx, { coordinator, stores: observed, provider });
+    const system = new SystemUnderTest(ctx, { coordinator, stores: observed, provider, ...(monolithDb ? { extras: (p) => ({ monolith: harness.wrap("db", monolithDb, p) }) } : {}) });
     const buyers = new Buyers(ctx, system, observed, skus, provider, leavesAtPaymentPage);
     const webhooks = new WebhookDelivery(ctx, provider, system);
     const eventsMethods = methodsOf(observed.events);
@@ -149,6 +172,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     consumers.start(isRunning);
     startNemesis(ctx, system, isRunning);
     startAdmin(ctx, (p) => ({ catalog: harness.wrap("catalog", observed.catalog, foreverAlive(p), "store", catalogMethods) }), skus, priceChanges, isRunning);
+    await phase("safety");
     buyers.arrive();
 
     // ---- safety phase: faults on, for the duration ----
@@ -160,6 +184,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     // ---- liveness phase: faults healed; every checkout must end (buyers answered, no unfinished record,
     // no webhook the provider is still redelivering), as in a simulated run ----
     history.add(clock.now(), "phase", "live", "liveness");
+    await phase("liveness");
     const livenessStart = wallNow();
     let liveness: "done" | "time" = "time";
     while (wallNow() - livenessStart < timing.livenessMs) {
@@ -171,6 +196,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     }
 
     // ---- drain: the system's jobs settle holds, the outbox and reconciliation; webhooks and consumers catch up ----
+    await phase("drain");
     const drainStart = wallNow();
     let settled = false;
     while (wallNow() - drainStart < timing.holdMs + DRAIN_JOB_ROUNDS_MS) {
@@ -186,10 +212,11 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     await harness.idle(IN_FLIGHT_GRACE_MS);
     harness.close();
     history.add(clock.now(), "phase", "live", "end", { liveness, settled });
+    await phase("end");
 
     // ---- collection and judgement, exactly as a simulated run ----
     const records = buyers.records;
-    const world = await collectWorld({
+    const collected = await collectWorld({
       stores: raw,
       provider,
       now: clock.now(),
@@ -204,8 +231,9 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       healed: true,
       quiescent: liveness === "done",
     });
+    const world = monolithDb ? await monolithJudgedWorld(collected, monolithDb, records) : collected;
     checkOrders(world.orders, records.submissions);
-    const check = checkAll(world, scenario.invariants);
+    const check = checkAll(world, judgedInvariants(architecture, scenario.invariants));
     const violations = check.verdicts.flatMap((v) => v.violations);
     history.add(clock.now(), "phase", "live", "verdict", { valid: check.valid, violations: violations.length });
 
@@ -220,6 +248,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       scenario: scenario.name,
       seed,
       engine,
+      architecture,
       stores: opened.engines,
       policy,
       disabled,
@@ -246,6 +275,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       },
       checkouts,
       world,
+      providerEvents: provider.events(),
     };
   } finally {
     clock.close();

@@ -4,7 +4,23 @@ import { IdempotencyKey, MerchantId } from "../../core/ids.ts";
 import type { CheckoutDeps, CheckoutOutcome, CheckoutRequest } from "../../core/checkout/deps.ts";
 import type { PaymentProvider, ProviderCharge } from "../../core/ports/paymentProvider.ts";
 import type { MonolithDb } from "../../adapters/monolith/monolithDb.ts";
+import { mitigationsWithout, MITIGATIONS, type Mitigation, type Mitigations } from "../../core/checkout/deps.ts";
 import type { CheckoutHandleLike, Coordinator } from "../coordinator.ts";
+import { checkCoordinator } from "../conventions.ts";
+import { referenceCoordinator } from "../referenceCoordinator.ts";
+import { MERCHANT } from "../runContext.ts";
+
+/**
+ * The system under test for an architecture: the split reference (or a team's coordinator) with the
+ * mitigations not disabled, or the monolith, which has none of the split design's mitigations (no
+ * keys, no reservations, no jobs). Checked against the harness's conventions.
+ */
+export function systemOf(architecture: string | undefined, disabled: readonly Mitigation[], own?: Coordinator): { mitigations: Mitigations; coordinator: Coordinator } {
+  const monolith = architecture === "monolith";
+  const coordinator = own ?? (monolith ? createMonolithCoordinator(MERCHANT) : referenceCoordinator);
+  checkCoordinator(coordinator);
+  return { mitigations: mitigationsWithout(monolith ? MITIGATIONS : disabled), coordinator };
+}
 
 /** What a monolith checkout sees: the shared database and the provider, both behind the harness. */
 export interface MonolithDeps extends CheckoutDeps {
