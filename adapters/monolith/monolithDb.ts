@@ -15,8 +15,10 @@ export interface MonolithOrder {
   readonly checkoutId: string;
   readonly buyerId: string;
   readonly status: string;
+  /** Lines + their tax + shipping. */
   readonly total: number;
-  readonly lines: readonly { sku: string; quantity: number; unitPrice: number; priceVersion: number }[];
+  readonly lines: readonly { sku: string; quantity: number; unitPrice: number; priceVersion: number; taxRateBps?: number; tax?: number }[];
+  readonly shipping: number;
   readonly chargeId: string | null;
   readonly createdAt: number;
 }
@@ -38,11 +40,11 @@ export class MonolithDb {
       CREATE TABLE IF NOT EXISTS mono_products (sku TEXT PRIMARY KEY, qty INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS mono_orders (
         id TEXT PRIMARY KEY, checkout_id TEXT NOT NULL, buyer_id TEXT NOT NULL, status TEXT NOT NULL,
-        total INTEGER NOT NULL, lines TEXT NOT NULL, charge_id TEXT, created_at INTEGER NOT NULL);
+        total INTEGER NOT NULL, lines TEXT NOT NULL, shipping INTEGER NOT NULL DEFAULT 0, charge_id TEXT, created_at INTEGER NOT NULL);
     `);
     this.readQty = db.prepare<[string], { qty: number }>("SELECT qty FROM mono_products WHERE sku = ?");
     this.setQty = db.prepare<[number, string]>("UPDATE mono_products SET qty = ? WHERE sku = ?");
-    this.insertOrder = db.prepare("INSERT INTO mono_orders (id, checkout_id, buyer_id, status, total, lines, charge_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    this.insertOrder = db.prepare("INSERT INTO mono_orders (id, checkout_id, buyer_id, status, total, lines, shipping, charge_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     this.updateStatus = db.prepare<[string, string]>("UPDATE mono_orders SET status = ? WHERE id = ?");
   }
 
@@ -65,7 +67,7 @@ export class MonolithDb {
       const needed = new Map<string, number>();
       for (const l of order.lines) needed.set(l.sku, (needed.get(l.sku) ?? 0) + l.quantity);
       for (const [sku, n] of needed) this.setQty.run((snapshot.qty[sku] ?? 0) - n, sku);
-      this.insertOrder.run(id, order.checkoutId, order.buyerId, order.status, order.total, JSON.stringify(order.lines), order.chargeId, createdAt);
+      this.insertOrder.run(id, order.checkoutId, order.buyerId, order.status, order.total, JSON.stringify(order.lines), order.shipping, order.chargeId, createdAt);
     })();
     return { ...order, id, createdAt };
   }
@@ -76,7 +78,7 @@ export class MonolithDb {
   }
 
   async orders(): Promise<MonolithOrder[]> {
-    const rows = this.db.prepare("SELECT * FROM mono_orders ORDER BY created_at, id").all() as { id: string; checkout_id: string; buyer_id: string; status: string; total: number; lines: string; charge_id: string | null; created_at: number }[];
-    return rows.map((r) => ({ id: r.id, checkoutId: r.checkout_id, buyerId: r.buyer_id, status: r.status, total: r.total, lines: JSON.parse(r.lines), chargeId: r.charge_id, createdAt: r.created_at }));
+    const rows = this.db.prepare("SELECT * FROM mono_orders ORDER BY created_at, id").all() as { id: string; checkout_id: string; buyer_id: string; status: string; total: number; lines: string; shipping: number; charge_id: string | null; created_at: number }[];
+    return rows.map((r) => ({ id: r.id, checkoutId: r.checkout_id, buyerId: r.buyer_id, status: r.status, total: r.total, lines: JSON.parse(r.lines), shipping: r.shipping, chargeId: r.charge_id, createdAt: r.created_at }));
   }
 }

@@ -4,10 +4,9 @@
 import type { Clock } from "../../core/clock.ts";
 import { InvalidInput } from "../../core/errors.ts";
 import type { BuyerId, Sku } from "../../core/ids.ts";
-import type { Currency } from "../../core/money.ts";
 import type { Cart, CartLine, CartStore } from "../../core/ports/cart.ts";
 import { requireKey, requireNonNegativeInt } from "../../core/validate.ts";
-import { clearedCart, isLive, mergeLines, nextCart, requireCartLine, requireTtlMs, visibleVersion, withQuantity } from "../shared/cartRules.ts";
+import { clearedCart, fromLineTuple, isLive, mergeLines, nextCart, requireCartLine, requireTtlMs, toLineTuple, visibleVersion, withQuantity, type CartLineTuple } from "../shared/cartRules.ts";
 import { immediate, type SqliteDb } from "./db.ts";
 
 const SCHEMA = `
@@ -28,11 +27,7 @@ interface CartRow {
   lines: string;
 }
 
-/** One line on disk: [sku, quantity, price amount, currency, price version]. */
-type LineTuple = [string, number, number, string, number];
-
-const encode = (lines: readonly CartLine[]): string =>
-  JSON.stringify(lines.map((l): LineTuple => [l.sku, l.quantity, l.priceSnapshot.amount, l.priceSnapshot.currency, l.priceVersion]));
+const encode = (lines: readonly CartLine[]): string => JSON.stringify(lines.map(toLineTuple));
 
 const toCart = (r: CartRow): Cart =>
   Object.freeze({
@@ -40,11 +35,7 @@ const toCart = (r: CartRow): Cart =>
     version: r.version,
     updatedAt: r.updated_at,
     expiresAt: r.expires_at,
-    lines: Object.freeze(
-      (JSON.parse(r.lines) as LineTuple[]).map(([sku, quantity, amount, currency, priceVersion]) =>
-        Object.freeze({ sku: sku as Sku, quantity, priceSnapshot: Object.freeze({ amount, currency: currency as Currency }), priceVersion }),
-      ),
-    ),
+    lines: Object.freeze((JSON.parse(r.lines) as CartLineTuple[]).map(fromLineTuple)),
   });
 
 export interface SqliteCartOptions {

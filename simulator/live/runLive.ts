@@ -134,7 +134,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
     const leavesAtPaymentPage = new Set<string>();
     const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
-    const { skus, priceChanges } = await seedWorld(ctx, raw);
+    const { skus, priceChanges, pricing } = await seedWorld(ctx, raw);
 
     const system = new SystemUnderTest(ctx, { coordinator, stores: observed, provider });
     const buyers = new Buyers(ctx, system, observed, skus, provider, leavesAtPaymentPage);
@@ -195,6 +195,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       now: clock.now(),
       appended,
       priceChanges,
+      pricing,
       submissions: records.submissions,
       effects: consumers.results(),
       outcomes: system.outcomes,
