@@ -40,7 +40,7 @@ export { SCENARIOS, findScenario } from "./scenarios/index.ts";
 export { EXERCISED_CONDITIONS, EXERCISE_NAMES, exercisedBy, findCondition } from "./core/exercised/index.ts";
 export type { ExercisedCondition, ExerciseEntry } from "./core/exercised/index.ts";
 export { checkAll, PROTECTS, INVARIANTS } from "./core/invariants/index.ts";
-export type { World, Verdict, Violation, InvariantName, CheckResult, Validity, Submission, PriceChange, BuyerAnswer, WebhookFact } from "./core/invariants/index.ts";
+export type { World, Verdict, Violation, InvariantName, CheckResult, Validity, Submission, PriceChange, PricingFacts, TaxRateChange, BuyerAnswer, WebhookFact } from "./core/invariants/index.ts";
 // conservation laws (issue 18): reading a stream payload's business identity
 export { factKey, factOf } from "./core/invariants/index.ts";
 export type { FactIdentity, StreamFact } from "./core/invariants/index.ts";

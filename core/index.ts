@@ -8,3 +8,4 @@ export * from "./validate.ts";
 export * from "./orderLifecycle.ts";
 export * from "./ports/index.ts";
 export * from "./checkout/deps.ts";
+export * from "./pricing.ts";

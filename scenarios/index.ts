@@ -14,6 +14,7 @@ import { coordinatorCrash } from "./coordinatorCrash.ts";
 import { webhookRacesStorefront } from "./webhookRacesStorefront.ts";
 import { asyncPaymentSettlesLate } from "./asyncPaymentSettlesLate.ts";
 import { webhookStorm } from "./webhookStorm.ts";
+import { compensationRacesWebhook } from "./compensationRacesWebhook.ts";
 import { editCartWhilePaying } from "./editCartWhilePaying.ts";
 import { twoTabsOneCart } from "./twoTabsOneCart.ts";
 import { startOverAfterError } from "./startOverAfterError.ts";
@@ -36,6 +37,7 @@ export const SCENARIOS: readonly Scenario[] = [
   startOverAfterError,
   asyncPaymentSettlesLate,
   webhookStorm,
+  compensationRacesWebhook,
   swarm,
 ];
 

@@ -4,7 +4,7 @@
 // answer a buyer is told is recorded, and liveness is judged from those answers.
 import { BuyerId, CheckoutId, Sku, type ProviderRef } from "../core/ids.ts";
 import { money } from "../core/money.ts";
-import type { Stores } from "../core/ports/index.ts";
+import type { CartLine, Product, Stores } from "../core/ports/index.ts";
 import type { CheckoutOutcome, CheckoutRequest } from "../core/checkout/deps.ts";
 import type { BuyerAnswer, PriceChange, Submission } from "../core/invariants/world.ts";
 import type { PortWrapper } from "./harness.ts";
@@ -113,7 +113,7 @@ export class Buyers {
         const product = await this.attempt(() => store.catalog.getProduct(sku));
         if (!product) continue;
         const quantity = r.between(1, w.quantityMax);
-        await this.attempt(() => store.cart.addLine(buyerId, { sku, quantity, priceSnapshot: product.price, priceVersion: product.priceVersion }));
+        await this.attempt(() => store.cart.addLine(buyerId, cartLine(product, quantity)));
       }
       if (r.chance(w.abandonRate)) {
         history.add(clock.now(), "note", name, "abandon-cart");
@@ -145,7 +145,7 @@ export class Buyers {
         for (const line of cart.lines) {
           const product = await this.attempt(() => store.catalog.getProduct(line.sku));
           if (product) await this.attempt(() => store.cart.setQuantity(buyerId, line.sku, 0));
-          if (product) await this.attempt(() => store.cart.addLine(buyerId, { sku: line.sku, quantity: line.quantity, priceSnapshot: product.price, priceVersion: product.priceVersion }));
+          if (product) await this.attempt(() => store.cart.addLine(buyerId, cartLine(product, line.quantity)));
         }
       }
     } finally {
@@ -236,7 +236,7 @@ export class Buyers {
         history.add(clock.now(), "note", process, "edit-cart", { sku: first.sku, quantity: first.quantity + 1 });
       } else if (other !== undefined) {
         const product = await this.attempt(() => store.catalog.getProduct(other));
-        if (product) await this.attempt(() => store.cart.addLine(buyerId, { sku: other, quantity: 1, priceSnapshot: product.price, priceVersion: product.priceVersion }));
+        if (product) await this.attempt(() => store.cart.addLine(buyerId, cartLine(product, 1)));
         history.add(clock.now(), "note", process, "edit-cart", { sku: other, quantity: 1 });
       }
     } finally {
@@ -270,3 +270,12 @@ export async function adminPriceChange(ctx: RunContext, stores: Pick<Stores, "ca
   const updated = await stores.catalog.setPrice(sku, price);
   priceChanges.push({ sku, version: updated.priceVersion, price, at: clock.now() });
 }
+
+/** A cart line as the storefront adds it: the product's price and tax rate as it shows them now (snapshots). */
+const cartLine = (product: Product, quantity: number): CartLine => ({
+  sku: product.sku,
+  quantity,
+  priceSnapshot: product.price,
+  priceVersion: product.priceVersion,
+  ...(product.taxRateBps === undefined ? {} : { taxRateBps: product.taxRateBps }),
+});

@@ -3,7 +3,7 @@
 import type { Stores } from "../core/ports/index.ts";
 import type { OrderEvent } from "../core/ports/orderLedger.ts";
 import type { Reservation, StockMovement } from "../core/ports/inventory.ts";
-import { factOf, type BuyerAnswer, type PriceChange, type StreamFact, type Submission, type WebhookFact, type World } from "../core/invariants/world.ts";
+import { factOf, type BuyerAnswer, type PriceChange, type PricingFacts, type StreamFact, type Submission, type WebhookFact, type World } from "../core/invariants/world.ts";
 import type { CheckoutId } from "../core/ids.ts";
 import type { ProviderModel } from "../adapters/provider/model.ts";
 
@@ -13,6 +13,8 @@ export interface CollectInput {
   readonly now: number;
   readonly appended: readonly OrderEvent[];
   readonly priceChanges: readonly PriceChange[];
+  /** Tax categories, rates and the shipping rule the world was set up with (catalog-price). */
+  readonly pricing?: PricingFacts;
   readonly submissions: readonly Submission[];
   readonly effects: World["effects"];
   /** Consumer effects per business identity; absent for harnesses that do not count them. */
@@ -68,6 +70,7 @@ export async function collectWorld(input: CollectInput): Promise<World> {
     published,
     effects: input.effects,
     priceChanges: input.priceChanges,
+    ...(input.pricing !== undefined ? { pricing: input.pricing } : {}),
     submissions: input.submissions,
     outcomes: input.outcomes,
     answers: input.answers,

@@ -258,15 +258,24 @@ function pick(ops: readonly Operation[], { named, checkouts, owners }: ReturnTyp
   return picked;
 }
 
-/** Back-to-back identical operations of one process (the same write, retried or repeated) read as one step. */
+/**
+ * Back-to-back identical operations of one process read as one step: the same write, retried or
+ * repeated, and the same call hit by the same fault with the same outcome (lookups lost one after another).
+ */
 function merge(steps: Step[]): Step[] {
   const out: Step[] = [];
   let times = 1;
   for (const s of steps) {
     const last = out.at(-1);
-    if (last && last.process === s.process && last.op === s.op && s.fault === undefined && last.fault === undefined && stem(last.detail) === stem(s.detail)) {
+    const same = last !== undefined && last.process === s.process && last.op === s.op;
+    if (same && s.fault === undefined && last.fault === undefined && stem(last.detail) === stem(s.detail)) {
       times++;
       out[out.length - 1] = { ...last, detail: `${stem(last.detail)} (${times} times)`.trim() };
+      continue;
+    }
+    if (same && s.fault !== undefined && last.fault === s.fault && untimed(last.detail) === untimed(s.detail)) {
+      times++;
+      out[out.length - 1] = { ...last, detail: `${untimed(last.detail)} (${times} times)` };
       continue;
     }
     times = 1;
@@ -276,6 +285,8 @@ function merge(steps: Step[]): Step[] {
 }
 /** What an operation acted on (its first word), without its arguments' details and result. */
 const stem = (detail: string) => detail.split(" ")[0]!.replace(/,$/, "");
+/** A step's detail without when its answer came (or did not), and without an earlier merge's count. */
+const untimed = (detail: string) => detail.replace(/ \(\d+ times\)$/, "").replace(/ at \d+ms/g, "");
 
 /** The counterexample as numbered lines, ending with the violation; at most `stepsMax` steps. */
 export function counterexample(result: Parameters<typeof slice>[0], invariant: InvariantName, stepsMax = 40): string[] {

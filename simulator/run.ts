@@ -175,7 +175,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended), inventory: observeReleases(raw.inventory, releasedAt, clock) };
   const leavesAtPaymentPage = new Set<string>();
   const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
-  const { skus, priceChanges } = await seedWorld(ctx, raw, monolithDb);
+  const { skus, priceChanges, pricing } = await seedWorld(ctx, raw, monolithDb);
 
   // ---- coverage: transitions taken, and which machine state each fault hit ----
   const transitions: Record<string, number> = {};
@@ -250,6 +250,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       now: clock.now(),
       appended,
       priceChanges,
+      pricing,
       submissions: records.submissions,
       effects: consumers.results(),
       factEffects: consumers.factResults(),

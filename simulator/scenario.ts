@@ -3,6 +3,7 @@
 import type { InvariantName } from "../core/invariants/verdict.ts";
 import type { ReservationPolicy } from "../core/checkout/deps.ts";
 import type { FaultPlan } from "./faults.ts";
+import type { ShippingRule } from "../core/pricing.ts";
 
 export interface WorkloadConstraints {
   /** Buyers arriving during the safety phase. Default 20. */
@@ -33,6 +34,15 @@ export interface WorkloadConstraints {
   readonly processingMs?: number;
   /** Probability that a checkout agrees to a backorder if stock runs out after acceptance (async-reservation). Default 0. */
   readonly backorderRate?: number;
+  /**
+   * Tax categories and their rates in basis points; product i belongs to the (i mod n)-th category, in
+   * key order. Default { standard: 2000, reduced: 700, exempt: 0 }. `{}`: untaxed products.
+   */
+  readonly taxRatesBps?: Readonly<Record<string, number>>;
+  /** Shipping per order, minor units (the merchant's rule, core/pricing.ts). Default 495. */
+  readonly shippingMinor?: number;
+  /** Lines' subtotal (before tax) from which shipping is free, minor units. Default 5000. */
+  readonly freeShippingFrom?: number;
 }
 
 export interface TimingConstraints {
@@ -82,7 +92,13 @@ export const workloadDefaults: Required<WorkloadConstraints> = {
   paymentActionRate: 0,
   processingRate: 0,
   processingMs: 3000,
+  taxRatesBps: { standard: 2000, reduced: 700, exempt: 0 },
+  shippingMinor: 495,
+  freeShippingFrom: 5000,
 };
+
+/** The merchant's shipping rule a workload describes. */
+export const shippingRuleOf = (w: Pick<typeof workloadDefaults, "shippingMinor" | "freeShippingFrom">): ShippingRule => ({ flat: w.shippingMinor, freeFrom: w.freeShippingFrom });
 
 export const timingDefaults: Required<TimingConstraints> = {
   holdMs: 4000,

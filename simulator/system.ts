@@ -3,6 +3,8 @@
 // work), the background jobs the system declares, scheduled as processes of the current epoch, and
 // the deps every one of its calls goes through (wrapped stores and provider: scheduled, faulted).
 // The harness delivers every submission and webhook as sent and adds no work of its own.
+import type { ShippingRule } from "../core/pricing.ts";
+import { shippingRuleOf } from "./scenario.ts";
 import type { Stores } from "../core/ports/index.ts";
 import type { PaymentProvider, WebhookEvent } from "../core/ports/paymentProvider.ts";
 import type { CheckoutDeps, CheckoutRequest } from "../core/checkout/deps.ts";
@@ -40,12 +42,15 @@ export class SystemUnderTest {
   /** How checkouts ended, as the handles the harness holds reported (evidence, not a verdict). */
   readonly outcomes: Record<string, string> = {};
   private stopped = false;
+  /** The merchant's shipping rule, handed to the system as configuration (like the hold time). */
+  private readonly shipping: ShippingRule;
 
   constructor(
     private readonly ctx: RunContext,
     private readonly options: SystemOptions,
   ) {
     this.methods = Object.fromEntries(STORE_NAMES.map((s) => [s, methodsOf(options.stores[s])])) as Record<keyof Stores, string[]>;
+    this.shipping = shippingRuleOf(ctx.workload);
   }
 
   /** Checkout actors the harness started or resumed that have not ended. */
@@ -72,7 +77,7 @@ export class SystemUnderTest {
     const provider = harness.wrap<PaymentProvider>("provider", this.options.provider, process, "provider", PROVIDER_METHODS);
     const payments = new LedgerPaymentService({ ledger: stores.payments, provider, merchantId: MERCHANT, clock });
     // `provider` and the extras are what the monolith baseline reads; the reference ignores them.
-    return { stores, payments, clock, merchantId: MERCHANT, location: LOCATION, holdMs: timing.holdMs, mitigations, policy, node: this.node, provider, ...(this.options.interpreter === undefined ? {} : { interpreter: this.options.interpreter }), ...this.options.extras?.(process) } as CheckoutDeps;
+    return { stores, payments, clock, merchantId: MERCHANT, location: LOCATION, holdMs: timing.holdMs, shipping: this.shipping, mitigations, policy, node: this.node, provider, ...(this.options.interpreter === undefined ? {} : { interpreter: this.options.interpreter }), ...this.options.extras?.(process) } as CheckoutDeps;
   }
 
   private runOptions(process: string) {

@@ -45,6 +45,22 @@ export function cartContract(name: string, make: MakeCart): void {
       expect(c.lines).toEqual([line("mug", 5, usd(550), 2), line("pot", 1)]);
     });
 
+    it("keeps each line's tax rate snapshot (a line without one has none), through merges and puts", async () => {
+      const { cart } = await fresh();
+      const taxed = { ...line("mug", 1), taxRateBps: 2000 };
+      await cart.addLine(alice, taxed);
+      await cart.addLine(alice, line("gift", 1));
+      const merged = await cart.addLine(alice, { ...line("mug", 2), taxRateBps: 1900 });
+      expect(merged.lines).toEqual([{ ...line("mug", 3), taxRateBps: 1900 }, line("gift", 1)]);
+      expect(merged.lines[1]).not.toHaveProperty("taxRateBps");
+      expect((await cart.get(alice))?.lines).toEqual(merged.lines);
+      const put = await cart.put(alice, [{ ...line("bread", 1), taxRateBps: 0 }]);
+      expect((await cart.get(alice))?.lines).toEqual(put?.lines);
+      expect(put?.lines).toEqual([{ ...line("bread", 1), taxRateBps: 0 }]);
+      for (const bad of [-1, 10_001, 0.5]) await expectError("InvalidInput", () => cart.addLine(alice, { ...line("pot", 1), taxRateBps: bad }));
+      expect((await cart.get(alice))?.lines).toEqual(put?.lines);
+    });
+
     it("sets a quantity, removes a line at 0, and refuses a positive quantity for a SKU not in the cart", async () => {
       const { cart } = await fresh();
       await cart.addLine(alice, line("mug", 2));

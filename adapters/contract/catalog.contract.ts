@@ -106,6 +106,41 @@ export function catalogContract(name: string, make: MakeCatalog): void {
       expect(await c.search("fractional")).toEqual([]);
     });
 
+    it("reads each product with its category's tax rate; a rate change reaches every product of the category; no category or no rate: no tax", async () => {
+      const c = await fresh();
+      const mug = await c.upsertProduct({ ...product("mug", "Mug"), category: "standard" });
+      const bread = await c.upsertProduct({ ...product("bread", "Bread"), category: "reduced" });
+      const gift = await c.upsertProduct(product("gift", "Gift card"));
+      expect(gift).not.toHaveProperty("taxRateBps");
+      if (c.setTaxRate === undefined) {
+        // A catalog without tax rates taxes nothing: its products carry no rate.
+        for (const p of [mug, bread]) expect(p).not.toHaveProperty("taxRateBps");
+        return;
+      }
+      expect(mug).toMatchObject({ category: "standard" });
+      expect(mug).not.toHaveProperty("taxRateBps"); // the category has no rate yet
+      expect(await c.setTaxRate("standard", 2000)).toEqual({ category: "standard", rateBps: 2000 });
+      await c.setTaxRate("reduced", 700);
+      expect(await c.getProduct(Sku("mug"))).toMatchObject({ category: "standard", taxRateBps: 2000, priceVersion: 1 });
+      expect(await c.getProducts([Sku("bread"), Sku("gift")])).toEqual([{ ...bread, taxRateBps: 700 }, gift]);
+      await c.setTaxRate("standard", 1900);
+      expect((await c.search("mug"))[0]).toMatchObject({ sku: "mug", taxRateBps: 1900 });
+      const moved = await c.upsertProduct({ ...product("mug", "Mug"), category: "reduced" });
+      expect(moved).toMatchObject({ category: "reduced", taxRateBps: 700 });
+      await c.setTaxRate("exempt", 0);
+      expect(await c.upsertProduct({ ...product("book", "Book"), category: "exempt" })).toMatchObject({ taxRateBps: 0 });
+    });
+
+    it("refuses a bad tax rate or category with InvalidInput", async () => {
+      const c = await fresh();
+      await expectError("InvalidInput", () => c.upsertProduct({ ...product("mug", "Mug"), category: "" }));
+      if (c.setTaxRate === undefined) return;
+      for (const rate of [-1, 10_001, 12.5, Number.NaN]) await expectError("InvalidInput", () => c.setTaxRate!("standard", rate));
+      await expectError("InvalidInput", () => c.setTaxRate!("", 100));
+      await c.upsertProduct({ ...product("mug", "Mug"), category: "standard" });
+      expect(await c.getProduct(Sku("mug"))).not.toHaveProperty("taxRateBps");
+    });
+
     it("accepts a 255-character SKU", async () => {
       const c = await fresh();
       const sku = "s".repeat(255);

@@ -63,6 +63,27 @@ export function orderLedgerContract(name: string, make: Make): void {
       expect(await ledger.events(OrderId("unknown"))).toEqual([]);
     });
 
+    it("keeps an order's tax lines and shipping line as written, and refuses an amount in another currency", async () => {
+      const { ledger } = await fresh();
+      const taxed = {
+        lines: [
+          { sku: Sku("sku-1"), quantity: 2, unitPrice: usd(500), priceVersion: 1, taxRateBps: 2000, tax: usd(200) },
+          { sku: Sku("sku-2"), quantity: 1, unitPrice: usd(333), priceVersion: 3 },
+        ],
+        shipping: usd(495),
+        total: usd(1000 + 200 + 333 + 495),
+      };
+      await ledger.append(o1, [ev("e1", "OrderCreated", taxed)]);
+      const [stored] = await ledger.events(o1);
+      expect(stored).toEqual({ ...bodies.OrderCreated, ...taxed, eventId: "e1", orderId: "o1", sequence: 1, at: 1_000 });
+      expect(stored?.type === "OrderCreated" && stored.lines[1]).not.toHaveProperty("tax");
+      const eur = { amount: 495, currency: "EUR" as const };
+      await expect(ledger.append(OrderId("o2"), [ev("e2", "OrderCreated", { ...taxed, shipping: eur })])).rejects.toBeInstanceOf(InvalidInput);
+      await expect(ledger.append(OrderId("o3"), [ev("e3", "OrderCreated", { ...taxed, lines: [{ ...taxed.lines[0], tax: { amount: 200, currency: "EUR" } }] })])).rejects.toBeInstanceOf(InvalidInput);
+      await expect(ledger.append(OrderId("o4"), [ev("e4", "OrderCreated", { ...taxed, lines: [{ ...taxed.lines[0], taxRateBps: -5 }] })])).rejects.toBeInstanceOf(InvalidInput);
+      expect(await ledger.orderIds()).toEqual(["o1"]);
+    });
+
     it("treats a known event id as a no-op, within a batch, across calls and across orders", async () => {
       const { ledger } = await fresh();
       await ledger.append(o1, [created("e1")]);

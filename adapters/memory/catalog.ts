@@ -3,21 +3,23 @@
 import { NotFound } from "../../core/errors.ts";
 import type { Sku } from "../../core/ids.ts";
 import type { Money } from "../../core/money.ts";
-import type { CatalogStore, Product, ProductInput, SearchOptions } from "../../core/ports/catalog.ts";
+import type { CatalogStore, Product, ProductInput, SearchOptions, TaxRate } from "../../core/ports/catalog.ts";
 import { requireKey, requireNonNegativeInt } from "../../core/validate.ts";
-import { requirePrice, requireProductInput, samePrice } from "../shared/productInput.ts";
+import { requirePrice, requireProductInput, requireTaxRateInput, samePrice } from "../shared/productInput.ts";
 import { queryTokens, searchLimit, words } from "../shared/searchText.ts";
 
 export class MemoryCatalog implements CatalogStore {
   private readonly products = new Map<string, Product>();
   /** word -> SKUs whose title or description contains it. */
   private readonly index = new Map<string, Set<string>>();
+  /** category -> tax rate (bp). Products are stored with their category's rate resolved. */
+  private readonly taxRates = new Map<string, number>();
 
   async upsertProduct(input: ProductInput): Promise<Product> {
     const p = requireProductInput(input);
     const old = this.products.get(p.sku);
     const priceVersion = old === undefined ? 1 : samePrice(old.price, p.price) ? old.priceVersion : old.priceVersion + 1;
-    const product = Object.freeze({ ...p, priceVersion, availabilityHint: old?.availabilityHint ?? null });
+    const product = this.withTaxRate({ ...p, priceVersion, availabilityHint: old?.availabilityHint ?? null });
     if (old === undefined || old.title !== p.title || old.description !== p.description) {
       if (old !== undefined) this.unindex(old);
       for (const w of textWords(product)) {
@@ -79,6 +81,20 @@ export class MemoryCatalog implements CatalogStore {
     // A hint for a SKU the catalog does not list is dropped: inventory may know SKUs before the catalog does.
     if (old === undefined || old.availabilityHint === available) return;
     this.products.set(sku, Object.freeze({ ...old, availabilityHint: available }));
+  }
+
+  async setTaxRate(category: string, rateBps: number): Promise<TaxRate> {
+    const rate = requireTaxRateInput(category, rateBps);
+    this.taxRates.set(rate.category, rate.rateBps);
+    for (const p of this.products.values()) if (p.category === rate.category) this.products.set(p.sku, this.withTaxRate(p));
+    return rate;
+  }
+
+  /** The product, frozen, with its category's current tax rate (none when it has no category or rate). */
+  private withTaxRate(p: Product): Product {
+    const { taxRateBps: _stale, ...rest } = p;
+    const rate = p.category === undefined ? undefined : this.taxRates.get(p.category);
+    return Object.freeze(rate === undefined ? rest : { ...rest, taxRateBps: rate });
   }
 
   private unindex(p: Product): void {

@@ -55,7 +55,7 @@ describe("monolith order rows", () => {
   it("writes quantities computed from the snapshot read at begin: two overlapping checkouts lose an update", async () => {
     const db = await MonolithDb.open(onSqlite(), { clock: new ManualClock(0) });
     await db.stock("sku-1", 1);
-    const order = { buyerId: "b", status: "paid", total: 100, lines: [{ sku: "sku-1", quantity: 1, unitPrice: 100, priceVersion: 1 }], chargeId: "ch_1" };
+    const order = { buyerId: "b", status: "paid", total: 100, lines: [{ sku: "sku-1", quantity: 1, unitPrice: 100, priceVersion: 1 }], shipping: 0, chargeId: "ch_1" };
     const a = await db.begin(["sku-1"]);
     const b = await db.begin(["sku-1"]);
     await db.commit(a, { ...order, checkoutId: "c-1" });
@@ -74,7 +74,7 @@ async function expectOrderRowsOverwritten(sql: MonolithSql): Promise<void> {
   const db = await MonolithDb.open(sql, { clock });
   await db.stock("sku-1", 5);
   const snapshot = await db.begin(["sku-1"]);
-  const order = await db.commit(snapshot, { checkoutId: "c-1", buyerId: "b-1", status: "paid", total: 1000, lines: [{ sku: "sku-1", quantity: 2, unitPrice: 500, priceVersion: 1 }], chargeId: "ch_1" });
+  const order = await db.commit(snapshot, { checkoutId: "c-1", buyerId: "b-1", status: "paid", total: 1000, lines: [{ sku: "sku-1", quantity: 2, unitPrice: 500, priceVersion: 1 }], shipping: 0, chargeId: "ch_1" });
   clock.advance(50);
   await db.setStatus(order.id, "confirmed");
   const [row] = await db.orders();

@@ -17,8 +17,10 @@ export interface MonolithOrder {
   readonly checkoutId: string;
   readonly buyerId: string;
   readonly status: string;
+  /** Lines + their tax + shipping. */
   readonly total: number;
-  readonly lines: readonly { sku: string; quantity: number; unitPrice: number; priceVersion: number }[];
+  readonly lines: readonly { sku: string; quantity: number; unitPrice: number; priceVersion: number; taxRateBps?: number; tax?: number }[];
+  readonly shipping: number;
   readonly chargeId: string | null;
   readonly createdAt: number;
   /** When the row was last written: the time of its current status, and of nothing before it. */
@@ -42,7 +44,7 @@ CREATE TABLE IF NOT EXISTS mono_products (
   availability_hint BIGINT);
 CREATE TABLE IF NOT EXISTS mono_orders (
   id TEXT PRIMARY KEY, checkout_id TEXT NOT NULL, buyer_id TEXT NOT NULL, status TEXT NOT NULL,
-  total BIGINT NOT NULL, lines TEXT NOT NULL, charge_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+  total BIGINT NOT NULL, lines TEXT NOT NULL, shipping BIGINT NOT NULL DEFAULT 0, charge_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS mono_carts (
   buyer_id TEXT PRIMARY KEY, version BIGINT NOT NULL, updated_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, lines TEXT NOT NULL);
 `;
@@ -54,6 +56,7 @@ interface OrderRow {
   status: string;
   total: number | string;
   lines: string;
+  shipping: number | string;
   charge_id: string | null;
   created_at: number | string;
   updated_at: number | string;
@@ -97,8 +100,8 @@ export class MonolithDb {
     await this.sql.batch([
       ...[...needed].map(([sku, n]) => ({ sql: "UPDATE mono_products SET qty = ? WHERE sku = ?", params: [(snapshot.qty[sku] ?? 0) - n, sku] })),
       {
-        sql: "INSERT INTO mono_orders (id, checkout_id, buyer_id, status, total, lines, charge_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params: [id, order.checkoutId, order.buyerId, order.status, order.total, JSON.stringify(order.lines), order.chargeId, createdAt, createdAt],
+        sql: "INSERT INTO mono_orders (id, checkout_id, buyer_id, status, total, lines, shipping, charge_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params: [id, order.checkoutId, order.buyerId, order.status, order.total, JSON.stringify(order.lines), order.shipping, order.chargeId, createdAt, createdAt],
       },
     ]);
     return { ...order, id, createdAt, updatedAt: createdAt };
@@ -118,6 +121,7 @@ export class MonolithDb {
       status: r.status,
       total: int(r.total),
       lines: JSON.parse(r.lines),
+      shipping: int(r.shipping),
       chargeId: r.charge_id,
       createdAt: int(r.created_at),
       updatedAt: int(r.updated_at),

@@ -164,6 +164,23 @@ describe("LedgerPaymentService", () => {
     expect((await service.reconcile(refund.key)).status).toBe("succeeded");
   });
 
+  it("a processing payment the provider later declines reconciles to a decline, never to not-found (regression)", async () => {
+    // The decline was recorded as `not_found`, so the checkout resent the request and told the buyer
+    // the payment never reached the provider. It reached it and was declined.
+    const clock = new ManualClock(0);
+    const model = new ProviderModel({ clock, merchants: [M], declineWhen: () => true, pendingWhen: () => "processing", processingMs: 100 });
+    const ledger = new MemoryPaymentLedger({ clock });
+    const service = new LedgerPaymentService({ ledger, provider: model, merchantId: M, clock });
+    expect(await service.authorize(authCommand)).toMatchObject({ status: "unknown", pending: "processing" });
+    clock.set(100);
+    model.settleDue();
+    const truth = await service.reconcile(authCommand.key);
+    expect(truth.status).toBe("declined");
+    expect(truth.status === "declined" && truth.reason).toMatch(/^card_declined:/);
+    expect(await ledger.get(M, authCommand.key)).toMatchObject({ status: "failed", reconciliation: "reconciled" });
+    expect(await service.authorize(authCommand)).toEqual(truth); // settled: answered from the ledger, not resent
+  });
+
   it("returns a settled row from reconcile without asking the provider", async () => {
     const { service, calls } = setup();
     await service.authorize(authCommand);

@@ -33,7 +33,11 @@ interface Operation {
 
 type Truth =
   | { readonly status: "succeeded"; readonly charge: ProviderCharge }
-  | { readonly status: "failed"; readonly reason: string }
+  /**
+   * The operation did not happen: `declined` when the provider has it and refused it (a card declined,
+   * possibly after `processing`), `not_found` when the provider never saw it (safe to send again).
+   */
+  | { readonly status: "failed"; readonly error: "card_declined" | "not_found"; readonly reason: string }
   /** The provider holds the request and waits (for the buyer, or for its own settlement). */
   | { readonly status: "pending"; readonly charge: ProviderCharge & { readonly status: "requires_action" | "processing" } };
 
@@ -159,7 +163,7 @@ export class LedgerPaymentService implements PaymentService {
         ? await this.ledger.record(this.merchantId, key, { status: "succeeded", providerRef: truth.charge.id, response: JSON.stringify(truth.charge), reconciliation: "reconciled" })
         : await this.ledger.record(this.merchantId, key, {
             status: "failed",
-            response: JSON.stringify({ error: { type: "not_found", message: truth.reason } } satisfies ProviderErrorBody),
+            response: JSON.stringify({ error: { type: truth.error, message: truth.reason } } satisfies ProviderErrorBody),
             reconciliation: "reconciled",
           });
     return resultOf(recorded);
@@ -245,21 +249,21 @@ export class LedgerPaymentService implements PaymentService {
     if (row.operation === "authorize") {
       const charges = chargeList(await this.provider.searchByKey(this.merchantId, row.key));
       const charge = charges[charges.length - 1];
-      if (charge === undefined) return { status: "failed", reason: `not found: the provider has no charge for key ${row.key}` };
-      if (charge.status === "declined") return { status: "failed", reason: `card_declined: charge ${charge.id} was declined` };
+      if (charge === undefined) return { status: "failed", error: "not_found", reason: `not found: the provider has no charge for key ${row.key}` };
+      if (charge.status === "declined") return { status: "failed", error: "card_declined", reason: `the card was declined (charge ${charge.id})` };
       if (isPendingCharge(charge)) return { status: "pending", charge };
       return { status: "succeeded", charge };
     }
     // Capture, void and refund leave no searchable key: read the state of the charge they act on.
     const chargeId = await this.chargeOf(row);
-    if (chargeId === undefined) return { status: "failed", reason: `not found: no authorized charge for checkout ${row.checkoutId}` };
+    if (chargeId === undefined) return { status: "failed", error: "not_found", reason: `not found: no authorized charge for checkout ${row.checkoutId}` };
     const got = await this.provider.retrieve(this.merchantId, chargeId);
     if (got.status >= 500) throw new ProviderHttpError(got.status, isErrorBody(got.body) ? got.body : null);
-    if (!isCharge(got.body)) return { status: "failed", reason: `not found: charge ${chargeId}` };
+    if (!isCharge(got.body)) return { status: "failed", error: "not_found", reason: `not found: charge ${chargeId}` };
     const charge = got.body;
     const happened =
       row.operation === "capture" ? charge.status === "captured" : row.operation === "void" ? charge.status === "voided" : charge.refundedAmount >= row.amount.amount;
-    return happened ? { status: "succeeded", charge } : { status: "failed", reason: `not found: the provider shows no ${row.operation} on charge ${charge.id} (${charge.status})` };
+    return happened ? { status: "succeeded", charge } : { status: "failed", error: "not_found", reason: `not found: the provider shows no ${row.operation} on charge ${charge.id} (${charge.status})` };
   }
 
   private async chargeOf(row: PaymentRecord): Promise<ProviderRef | undefined> {

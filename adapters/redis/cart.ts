@@ -8,10 +8,9 @@ import type { Clock } from "../../core/clock.ts";
 import { systemClock } from "../../core/clock.ts";
 import { InvalidInput } from "../../core/errors.ts";
 import type { BuyerId, Sku } from "../../core/ids.ts";
-import type { Currency } from "../../core/money.ts";
 import type { Cart, CartLine, CartStore } from "../../core/ports/cart.ts";
 import { requireKey, requireNonNegativeInt, requireQuantity } from "../../core/validate.ts";
-import { clearedCart, isLive, mergeLines, nextCart, requireCartLine, requireTtlMs, visibleVersion, withQuantity } from "../shared/cartRules.ts";
+import { clearedCart, fromLineTuple, isLive, mergeLines, nextCart, requireCartLine, requireTtlMs, toLineTuple, visibleVersion, withQuantity, type CartLineTuple } from "../shared/cartRules.ts";
 import { connectRedis } from "./connection.ts";
 import { LuaScript } from "./script.ts";
 
@@ -44,11 +43,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 `);
 
-/** The stored document: [updatedAt, expiresAt, lines as [sku, quantity, amount, currency, priceVersion]]. */
-type Doc = [number, number, [string, number, number, string, number][]];
+/** The stored document: [updatedAt, expiresAt, lines as CartLineTuple (shared/cartRules.ts)]. */
+type Doc = [number, number, CartLineTuple[]];
 
-const encode = (c: Cart): string =>
-  JSON.stringify([c.updatedAt, c.expiresAt, c.lines.map((l) => [l.sku, l.quantity, l.priceSnapshot.amount, l.priceSnapshot.currency, l.priceVersion])] satisfies Doc);
+const encode = (c: Cart): string => JSON.stringify([c.updatedAt, c.expiresAt, c.lines.map(toLineTuple)] satisfies Doc);
 
 function decode(buyerId: BuyerId, version: string, doc: string): Cart {
   const [updatedAt, expiresAt, lines] = JSON.parse(doc) as Doc;
@@ -57,11 +55,7 @@ function decode(buyerId: BuyerId, version: string, doc: string): Cart {
     version: Number(version),
     updatedAt,
     expiresAt,
-    lines: Object.freeze(
-      lines.map(([sku, quantity, amount, currency, priceVersion]) =>
-        Object.freeze({ sku: sku as Sku, quantity, priceSnapshot: Object.freeze({ amount, currency: currency as Currency }), priceVersion }),
-      ),
-    ),
+    lines: Object.freeze(lines.map(fromLineTuple)),
   });
 }
 

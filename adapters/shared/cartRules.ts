@@ -5,6 +5,8 @@ import type { BuyerId, Sku } from "../../core/ids.ts";
 import type { Cart, CartLine } from "../../core/ports/cart.ts";
 import { requireKey, requireNonNegativeInt, requireQuantity } from "../../core/validate.ts";
 import { requirePrice } from "./productInput.ts";
+import type { Currency } from "../../core/money.ts";
+import { requireTaxRate } from "../../core/pricing.ts";
 
 export const CART_TTL_MS_DEFAULT = 30 * 60_000;
 /** A cart with more distinct SKUs than this is refused (bounds every per-cart loop). */
@@ -22,8 +24,18 @@ export function requireCartLine(line: CartLine, field = "line"): CartLine {
     quantity: requireQuantity(line.quantity, `${field}.quantity`),
     priceSnapshot: requirePrice(line.priceSnapshot, `${field}.priceSnapshot`),
     priceVersion: requireQuantity(line.priceVersion, `${field}.priceVersion`),
+    ...(line.taxRateBps === undefined ? {} : { taxRateBps: requireTaxRate(line.taxRateBps, `${field}.taxRateBps`) }),
   });
 }
+
+/** One line as engines store it, compact: [sku, quantity, price amount, currency, price version, tax rate in bp (absent: untaxed)]. */
+export type CartLineTuple = [string, number, number, string, number] | [string, number, number, string, number, number];
+
+export const toLineTuple = (l: CartLine): CartLineTuple =>
+  l.taxRateBps === undefined ? [l.sku, l.quantity, l.priceSnapshot.amount, l.priceSnapshot.currency, l.priceVersion] : [l.sku, l.quantity, l.priceSnapshot.amount, l.priceSnapshot.currency, l.priceVersion, l.taxRateBps];
+
+export const fromLineTuple = ([sku, quantity, amount, currency, priceVersion, taxRateBps]: CartLineTuple): CartLine =>
+  Object.freeze({ sku: sku as Sku, quantity, priceSnapshot: Object.freeze({ amount, currency: currency as Currency }), priceVersion, ...(taxRateBps === undefined ? {} : { taxRateBps }) });
 
 /** A stored cart is live until its expiry; expired and cleared carts read as absent. */
 export const isLive = (stored: Cart | undefined, now: number): stored is Cart => stored !== undefined && now < stored.expiresAt;

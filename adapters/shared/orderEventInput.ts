@@ -6,6 +6,7 @@ import type { BuyerId, CheckoutId, EventId, ProviderRef, ReservationKey, Sku } f
 import { money, type Money } from "../../core/money.ts";
 import type { NewOrderEvent, OrderEventBody, OrderLine } from "../../core/ports/orderLedger.ts";
 import { requireKey, requireNonNegativeInt, requireQuantity } from "../../core/validate.ts";
+import { requireTaxRate } from "../../core/pricing.ts";
 
 const freeze = Object.freeze;
 
@@ -34,7 +35,17 @@ function orderLine(value: unknown, field: string): OrderLine {
     quantity: requireQuantity(l.quantity, `${field}.quantity`),
     unitPrice: requireMoney(l.unitPrice, `${field}.unitPrice`),
     priceVersion: requireNonNegativeInt(l.priceVersion, `${field}.priceVersion`),
+    ...(l.taxRateBps === undefined ? {} : { taxRateBps: requireTaxRate(l.taxRateBps, `${field}.taxRateBps`) }),
+    ...(l.tax === undefined ? {} : { tax: requireMoney(l.tax, `${field}.tax`) }),
   });
+}
+
+/** Every amount of an order (line prices, taxes, shipping) is in the total's currency. */
+function requireOneCurrency(field: string, lines: readonly OrderLine[], shipping: Money | undefined, total: Money): void {
+  const amounts: [string, Money | undefined][] = [...lines.flatMap((l): [string, Money | undefined][] => [[`line ${l.sku}`, l.unitPrice], [`line ${l.sku}'s tax`, l.tax]]), ["shipping", shipping]];
+  for (const [what, m] of amounts)
+    if (m !== undefined && m.currency !== total.currency)
+      throw new InvalidInput({ field: `${field}.lines`, message: `${field}: ${what} is in ${m.currency} but the total is in ${total.currency}` });
 }
 
 /** A validated, frozen copy of one event body with only the fields its type defines. */
@@ -45,14 +56,14 @@ export function orderEventBody(value: unknown, field: string): OrderEventBody {
     case "OrderCreated": {
       const lines = requireArray(e["lines"], `${field}.lines`, true).map((l, i) => orderLine(l, `${field}.lines[${i}]`));
       const total = requireMoney(e["total"], `${field}.total`);
-      for (const l of lines)
-        if (l.unitPrice.currency !== total.currency)
-          throw new InvalidInput({ field: `${field}.lines`, message: `${field}: line ${l.sku} is in ${l.unitPrice.currency} but the total is in ${total.currency}` });
+      const shipping = e["shipping"] === undefined ? undefined : requireMoney(e["shipping"], `${field}.shipping`);
+      requireOneCurrency(field, lines, shipping, total);
       return freeze({
         type: "OrderCreated",
         checkoutId: requireKey(e["checkoutId"], `${field}.checkoutId`) as CheckoutId,
         buyerId: requireKey(e["buyerId"], `${field}.buyerId`) as BuyerId,
         lines: freeze(lines),
+        ...(shipping === undefined ? {} : { shipping }),
         total,
       });
     }

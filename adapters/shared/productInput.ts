@@ -3,7 +3,8 @@
 import { InvalidInput } from "../../core/errors.ts";
 import type { Sku } from "../../core/ids.ts";
 import { money, type Money } from "../../core/money.ts";
-import type { ProductInput } from "../../core/ports/catalog.ts";
+import type { ProductInput, TaxRate } from "../../core/ports/catalog.ts";
+import { requireTaxRate } from "../../core/pricing.ts";
 import { requireKey } from "../../core/validate.ts";
 
 export const TITLE_LENGTH_MAX = 500;
@@ -24,7 +25,13 @@ export function requireProductInput(input: ProductInput): ProductInput {
     throw new InvalidInput({ field: "title", message: `title must be a string of 1..${TITLE_LENGTH_MAX} characters` });
   if (typeof description !== "string" || description.length > DESCRIPTION_LENGTH_MAX)
     throw new InvalidInput({ field: "description", message: `description must be a string of at most ${DESCRIPTION_LENGTH_MAX} characters` });
-  return { sku, title, description, price: requirePrice(input.price) };
+  const category = input.category === undefined ? undefined : requireKey(input.category, "category");
+  return { sku, title, description, price: requirePrice(input.price), ...(category === undefined ? {} : { category }) };
+}
+
+/** A validated tax rate for a category (shared by every catalog engine). */
+export function requireTaxRateInput(category: string, rateBps: number): TaxRate {
+  return Object.freeze({ category: requireKey(category, "category"), rateBps: requireTaxRate(rateBps, "rateBps") });
 }
 
 export const samePrice = (a: Money, b: Money): boolean => a.amount === b.amount && a.currency === b.currency;

@@ -1,8 +1,9 @@
 // Rows of the SQL engines' payment, command and cart tables, mapped to the port's records once for every
 // engine. Integer columns come back as numbers from SQLite and as strings (bigint) from PostgreSQL.
-import type { BuyerId, CheckoutId, IdempotencyKey, MerchantId, OrderId, ProviderRef, Sku } from "../../core/ids.ts";
+import type { BuyerId, CheckoutId, IdempotencyKey, MerchantId, OrderId, ProviderRef } from "../../core/ids.ts";
 import type { Cart, CartLine } from "../../core/ports/cart.ts";
 import type { Currency } from "../../core/money.ts";
+import { fromLineTuple, toLineTuple, type CartLineTuple } from "./cartRules.ts";
 import type { CheckoutCommand, CommandStatus } from "../../core/ports/checkoutCommands.ts";
 import type { PaymentOperation, PaymentRecord, PaymentStatus, ReconciliationState } from "../../core/ports/paymentLedger.ts";
 
@@ -74,12 +75,8 @@ export interface CartRow {
   lines: string;
 }
 
-/** One cart line on disk: [sku, quantity, price amount, currency, price version]. */
-type LineTuple = [string, number, number, string, number];
-
-/** A cart's lines as the compact JSON document the SQL engines store (a cart is read and written whole). */
-export const cartLinesJson = (lines: readonly CartLine[]): string =>
-  JSON.stringify(lines.map((l): LineTuple => [l.sku, l.quantity, l.priceSnapshot.amount, l.priceSnapshot.currency, l.priceVersion]));
+/** A cart's lines as the compact JSON document the SQL engines store (a cart is read and written whole; lines as CartLineTuple, shared/cartRules.ts). */
+export const cartLinesJson = (lines: readonly CartLine[]): string => JSON.stringify(lines.map(toLineTuple));
 
 export const cartOf = (r: CartRow): Cart =>
   Object.freeze({
@@ -87,9 +84,5 @@ export const cartOf = (r: CartRow): Cart =>
     version: int(r.version),
     updatedAt: int(r.updated_at),
     expiresAt: int(r.expires_at),
-    lines: Object.freeze(
-      (JSON.parse(r.lines) as LineTuple[]).map(([sku, quantity, amount, currency, priceVersion]) =>
-        Object.freeze({ sku: sku as Sku, quantity, priceSnapshot: Object.freeze({ amount, currency: currency as Currency }), priceVersion }),
-      ),
-    ),
+    lines: Object.freeze((JSON.parse(r.lines) as CartLineTuple[]).map(fromLineTuple)),
   });

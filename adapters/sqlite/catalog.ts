@@ -5,9 +5,9 @@ import type { Clock } from "../../core/clock.ts";
 import { NotFound } from "../../core/errors.ts";
 import type { Sku } from "../../core/ids.ts";
 import type { Currency, Money } from "../../core/money.ts";
-import type { CatalogStore, Product, ProductInput, SearchOptions } from "../../core/ports/catalog.ts";
+import type { CatalogStore, Product, ProductInput, SearchOptions, TaxRate } from "../../core/ports/catalog.ts";
 import { requireKey, requireNonNegativeInt } from "../../core/validate.ts";
-import { requirePrice, requireProductInput, samePrice } from "../shared/productInput.ts";
+import { requirePrice, requireProductInput, requireTaxRateInput, samePrice } from "../shared/productInput.ts";
 import { fts5Query, queryTokens, searchLimit } from "../shared/searchText.ts";
 import { immediate, type SqliteDb } from "./db.ts";
 
@@ -20,7 +20,12 @@ CREATE TABLE IF NOT EXISTS catalog_products (
   price_amount INTEGER NOT NULL CHECK (price_amount >= 0),
   price_currency TEXT NOT NULL CHECK (length(price_currency) = 3),
   price_version INTEGER NOT NULL CHECK (price_version >= 1),
-  availability_hint INTEGER CHECK (availability_hint IS NULL OR availability_hint >= 0)
+  availability_hint INTEGER CHECK (availability_hint IS NULL OR availability_hint >= 0),
+  category TEXT CHECK (category IS NULL OR length(category) BETWEEN 1 AND 255)
+) STRICT;
+CREATE TABLE IF NOT EXISTS catalog_tax_rates (
+  category TEXT PRIMARY KEY CHECK (length(category) BETWEEN 1 AND 255),
+  rate_bps INTEGER NOT NULL CHECK (rate_bps BETWEEN 0 AND 10000)
 ) STRICT;
 CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5(
   title, description, content = 'catalog_products', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
@@ -46,9 +51,13 @@ interface ProductRow {
   price_currency: string;
   price_version: number;
   availability_hint: number | null;
+  category: string | null;
+  rate_bps: number | null;
 }
 
-const COLUMNS = "p.sku, p.title, p.description, p.price_amount, p.price_currency, p.price_version, p.availability_hint";
+const COLUMNS = "p.sku, p.title, p.description, p.price_amount, p.price_currency, p.price_version, p.availability_hint, p.category, t.rate_bps";
+/** Every product read carries its category's current tax rate. */
+const TAX_JOIN = "LEFT JOIN catalog_tax_rates t ON t.category = p.category";
 
 const toProduct = (r: ProductRow): Product =>
   Object.freeze({
@@ -58,6 +67,8 @@ const toProduct = (r: ProductRow): Product =>
     price: Object.freeze({ amount: r.price_amount, currency: r.price_currency as Currency }),
     priceVersion: r.price_version,
     availabilityHint: r.availability_hint,
+    ...(r.category === null ? {} : { category: r.category }),
+    ...(r.rate_bps === null ? {} : { taxRateBps: r.rate_bps }),
   });
 
 export interface SqliteCatalogOptions {
@@ -73,23 +84,26 @@ export class SqliteCatalog implements CatalogStore {
   private readonly updatePrice;
   private readonly updateHint;
   private readonly searchStmt;
+  private readonly upsertTaxRate;
 
   constructor(db: SqliteDb, _options: SqliteCatalogOptions = {}) {
     this.db = db;
     db.exec(SCHEMA);
-    this.selectBySku = db.prepare<[string], ProductRow>(`SELECT ${COLUMNS} FROM catalog_products p WHERE p.sku = ?`);
-    this.insert = db.prepare<[string, string, string, number, string]>(
-      "INSERT INTO catalog_products (sku, title, description, price_amount, price_currency, price_version) VALUES (?, ?, ?, ?, ?, 1)",
+    addCategoryColumn(db);
+    this.selectBySku = db.prepare<[string], ProductRow>(`SELECT ${COLUMNS} FROM catalog_products p ${TAX_JOIN} WHERE p.sku = ?`);
+    this.insert = db.prepare<[string, string, string, number, string, string | null]>(
+      "INSERT INTO catalog_products (sku, title, description, price_amount, price_currency, price_version, category) VALUES (?, ?, ?, ?, ?, 1, ?)",
     );
-    this.update = db.prepare<[string, string, number, string, number, string]>(
-      "UPDATE catalog_products SET title = ?, description = ?, price_amount = ?, price_currency = ?, price_version = ? WHERE sku = ?",
+    this.update = db.prepare<[string, string, number, string, number, string | null, string]>(
+      "UPDATE catalog_products SET title = ?, description = ?, price_amount = ?, price_currency = ?, price_version = ?, category = ? WHERE sku = ?",
     );
+    this.upsertTaxRate = db.prepare<[string, number]>("INSERT INTO catalog_tax_rates (category, rate_bps) VALUES (?, ?) ON CONFLICT (category) DO UPDATE SET rate_bps = excluded.rate_bps");
     this.updatePrice = db.prepare<[number, string, number, string]>(
       "UPDATE catalog_products SET price_amount = ?, price_currency = ?, price_version = ? WHERE sku = ?",
     );
     this.updateHint = db.prepare<[number, string]>("UPDATE catalog_products SET availability_hint = ? WHERE sku = ?");
     this.searchStmt = db.prepare<[string, number], ProductRow>(
-      `SELECT ${COLUMNS} FROM catalog_fts JOIN catalog_products p ON p.id = catalog_fts.rowid
+      `SELECT ${COLUMNS} FROM catalog_fts JOIN catalog_products p ON p.id = catalog_fts.rowid ${TAX_JOIN}
        WHERE catalog_fts MATCH ? ORDER BY catalog_fts.rank, p.sku LIMIT ?`,
     );
   }
@@ -99,11 +113,11 @@ export class SqliteCatalog implements CatalogStore {
     return immediate(this.db, () => {
       const old = this.selectBySku.get(p.sku);
       if (old === undefined) {
-        this.insert.run(p.sku, p.title, p.description, p.price.amount, p.price.currency);
+        this.insert.run(p.sku, p.title, p.description, p.price.amount, p.price.currency, p.category ?? null);
       } else {
         const oldPrice = { amount: old.price_amount, currency: old.price_currency as Currency };
         const version = samePrice(oldPrice, p.price) ? old.price_version : old.price_version + 1;
-        this.update.run(p.title, p.description, p.price.amount, p.price.currency, version, p.sku);
+        this.update.run(p.title, p.description, p.price.amount, p.price.currency, version, p.category ?? null, p.sku);
       }
       return toProduct(this.selectBySku.get(p.sku) as ProductRow);
     });
@@ -149,4 +163,16 @@ export class SqliteCatalog implements CatalogStore {
     // A hint for a SKU the catalog does not list changes no row: inventory may know SKUs first.
     this.updateHint.run(available, sku);
   }
+
+  async setTaxRate(category: string, rateBps: number): Promise<TaxRate> {
+    const rate = requireTaxRateInput(category, rateBps);
+    this.upsertTaxRate.run(rate.category, rate.rateBps);
+    return rate;
+  }
+}
+
+/** A catalog file written before tax categories gains the column (NULL: untaxed). */
+function addCategoryColumn(db: SqliteDb): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('catalog_products')").all();
+  if (!columns.some((c) => c.name === "category")) db.exec("ALTER TABLE catalog_products ADD COLUMN category TEXT CHECK (category IS NULL OR length(category) BETWEEN 1 AND 255)");
 }

@@ -16,8 +16,10 @@ export interface CheckoutContext {
   readonly attempt: number;
   /** The attempt number of the last authorize call, so reconciliation looks up the key it used. */
   readonly authAttempt: number;
-  /** Repriced order lines and their total, set by validation. */
+  /** Repriced order lines (with their tax), the order's shipping and its total, set by validation. */
   readonly lines: readonly OrderLine[] | null;
+  /** Absent in snapshots written before shipping existed: no shipping. */
+  readonly shipping?: Money | null;
   readonly total: Money | null;
   /** A hold exists under keys.reserve (false when `reservation` is off: read-then-sell). */
   readonly reserved: boolean;
@@ -28,7 +30,7 @@ export interface CheckoutContext {
 }
 
 /** Facts a step may add to the context. */
-export type ContextPatch = Partial<Pick<CheckoutContext, "lines" | "total" | "reserved" | "providerRef">>;
+export type ContextPatch = Partial<Pick<CheckoutContext, "lines" | "shipping" | "total" | "reserved" | "providerRef">>;
 
 /**
  * What a step returns. Domain outcomes (out of stock, declined, price changed) are kinds, not
@@ -81,6 +83,7 @@ export function initialContext(input: CheckoutInput): CheckoutContext {
     attempt: 0,
     authAttempt: 0,
     lines: null,
+    shipping: null,
     total: null,
     reserved: false,
     providerRef: null,

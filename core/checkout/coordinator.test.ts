@@ -8,7 +8,7 @@ import { handlePaymentWebhook } from "./complete.ts";
 import { hashRequest, resumeCheckout, submitCheckout } from "./coordinator.ts";
 import type { TransitionTaken } from "./coordinator.ts";
 import { authorizeContract } from "./steps/authorize.ts";
-import { makeWorld, MERCHANT, settle } from "../../test/checkoutWorld.ts";
+import { LOCATION, makeWorld, MERCHANT, settle, SKU } from "../../test/checkoutWorld.ts";
 
 const policy = "reserve-before-payment" as const;
 type World = Awaited<ReturnType<typeof makeWorld>>;
@@ -135,6 +135,32 @@ describe("timeouts and payment keys", () => {
     expect(await handle.outcome).toEqual({ outcome: "rejected", reason: "payment-unknown-not-reconciled" });
     expect(w.payments.keys("reconcile")).toEqual([]);
     expect(w.provider.findByReference(MERCHANT, "c-1")[0]?.status).toBe("authorized");
+  });
+});
+
+describe("asynchronous payments", () => {
+  // Regression: a `processing` payment the provider later declined (charge.declined webhook) ended
+  // "payment-never-reached-provider": reconciliation recorded the decline as "not found", so the
+  // checkout resent the request and gave up as if the provider had never seen it. It reached the
+  // provider and was declined: the buyer must hear the decline, as on the synchronous path.
+  it("a processing payment later declined ends rejected with payment-declined: no order, no stock (regression)", async () => {
+    const w = await makeWorld({ decline: true, pending: "processing" });
+    const handle = await submitCheckout(w.deps, w.request("c-1"), { policy, clock: w.timers });
+    let outcome: unknown;
+    void handle.outcome.then((o) => (outcome = o));
+    for (let ms = 0; ms < 30_000 && outcome === undefined; ms += 500) {
+      await settle();
+      w.timers.advance(500);
+      w.provider.settleDue();
+      for (const event of w.provider.takeOutbox()) await handlePaymentWebhook(w.deps, event); // delivered promptly
+    }
+    expect(await handle.outcome).toEqual({ outcome: "rejected", reason: "payment-declined" });
+    const [charge] = w.provider.findByReference(MERCHANT, "c-1");
+    expect(charge?.status).toBe("declined");
+    expect(w.payments.keys("authorize")).toEqual(["c-1:auth"]); // never resent as if lost
+    expect(await orderTypes(w)).not.toContain("OrderConfirmed");
+    expect(await orderTypes(w)).toContain("OrderCancelled");
+    expect(await w.stores.inventory.level(SKU, LOCATION)).toMatchObject({ held: 0, committed: 0 });
   });
 });
 

@@ -4,6 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { BuyerId, CheckoutId, LocationId, MerchantId, Sku } from "../ids.ts";
 import type { Currency, Money } from "../money.ts";
 import type { PaymentService, Stores } from "../ports/index.ts";
+import type { ShippingRule } from "../pricing.ts";
 
 export const POLICIES = ["reserve-before-payment", "reserve-after-authorization", "async-reservation"] as const;
 export type ReservationPolicy = (typeof POLICIES)[number];
@@ -43,6 +44,8 @@ export interface CheckoutDeps {
   readonly location: LocationId;
   /** How long a reservation holds stock before the expiry sweep may take it back. */
   readonly holdMs: number;
+  /** The merchant's shipping rule (core/pricing.ts): one shipping line per order. Absent: no shipping. */
+  readonly shipping?: ShippingRule;
   readonly mitigations: Mitigations;
   /**
    * The running coordinator process this call belongs to (one object per process lifetime). State a
@@ -65,7 +68,8 @@ export interface CheckoutRequest {
   readonly checkoutId: CheckoutId;
   readonly buyerId: BuyerId;
   readonly currency: Currency;
-  readonly lines: readonly { readonly sku: Sku; readonly quantity: number; readonly priceSnapshot: Money; readonly priceVersion: number }[];
+  /** The cart's lines as submitted: price (and tax rate) snapshots from add-to-cart; checkout reprices them. */
+  readonly lines: readonly { readonly sku: Sku; readonly quantity: number; readonly priceSnapshot: Money; readonly priceVersion: number; readonly taxRateBps?: number }[];
   /** The buyer's click count for this checkout id: 1 for the first submit, 2 for a double click or retry. */
   readonly submission?: number;
   /** The buyer accepts a backorder if stock runs out after acceptance (async-reservation); otherwise apology + void. */

@@ -203,6 +203,24 @@ describe("exercised conditions", () => {
     expect(holds("started-over-after-failure", calm.entries)).toBe(false);
   });
 
+  it("compensation-after-webhook-confirmed: the storefront gave up, never having heard the authorization succeed, after the webhook confirmed", () => {
+    const build = (storefrontLearns: boolean) => {
+      const h = history();
+      const call = h.invoke("buyer:1", "checkout", { checkoutId: "c-1-1", submission: 1 });
+      const a = h.invoke("checkout:c-1-1", "provider.authorize", ["m-1", "c-1-1:auth", {}]);
+      h.end("info", a, "checkout:c-1-1", "provider.authorize", "timeout");
+      const d = h.invoke("provider:webhooks", "webhook.deliver", { eventId: "evt_1", type: "charge.authorized", reference: "c-1-1", attempt: 1 });
+      h.end("ok", d, "provider:webhooks", "webhook.deliver", { eventId: "evt_1", attempt: 1, handled: { status: "confirmed" } });
+      const look = h.invoke("checkout:c-1-1", "provider.searchByKey", ["m-1", "c-1-1:auth"]);
+      if (storefrontLearns) h.end("ok", look, "checkout:c-1-1", "provider.searchByKey", [{ reference: "c-1-1", status: "authorized" }]);
+      else h.end("info", look, "checkout:c-1-1", "provider.searchByKey", "timeout");
+      h.end("ok", call, "buyer:1", "checkout", { checkoutId: "c-1-1", outcome: storefrontLearns ? "confirmed" : "compensated" });
+      return h.entries;
+    };
+    expect(holds("compensation-after-webhook-confirmed", build(false))).toBe(true);
+    expect(holds("compensation-after-webhook-confirmed", build(true))).toBe(false);
+  });
+
   it("exercisedBy lists only the conditions asked for that held", () => {
     const h = history();
     h.fault("checkout:c-1-1", "store.response-lost", "orders.append");

@@ -15,6 +15,7 @@ import { webhookBeforeStorefront } from "./webhookBeforeStorefront.ts";
 import { cartEditedDuringCheckout } from "./cartEditedDuringCheckout.ts";
 import { twoCheckoutsInFlight } from "./twoCheckoutsInFlight.ts";
 import { startedOverAfterFailure } from "./startedOverAfterFailure.ts";
+import { compensationAfterWebhookConfirmed } from "./compensationAfterWebhookConfirmed.ts";
 
 export type { ExerciseEntry, ExercisedCondition } from "./entry.ts";
 
@@ -32,6 +33,7 @@ export const EXERCISED_CONDITIONS = [
   cartEditedDuringCheckout,
   twoCheckoutsInFlight,
   startedOverAfterFailure,
+  compensationAfterWebhookConfirmed,
 ] as const satisfies readonly ExercisedCondition[];
 
 export type ExerciseName = (typeof EXERCISED_CONDITIONS)[number]["name"];

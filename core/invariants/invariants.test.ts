@@ -212,6 +212,34 @@ describe("invariant checkers", () => {
     expect(failing({ ...w, priceChanges: [...w.priceChanges, { sku: "sku-1", version: 2, price: usd(1200), at: 8 }] }, "catalog-price").valid).toBe(true);
   });
 
+  it("catalog-price judges tax and shipping: the line's tax at its rate, the rate in force, the shipping rule, the full total", () => {
+    // One taxed order: 2 x 1000 at 2000 bp = 400 tax, shipping 495 (below the 5000 threshold): 2895.
+    const pricing = { categories: { "sku-1": "standard" }, taxRates: [{ category: "standard", rateBps: 2000, at: 0 }], shipping: { flat: 495, freeFrom: 5000 } };
+    const taxed = (over: { tax?: number; rate?: number; shipping?: number; total?: number } = {}): World => {
+      const w = healthy();
+      const [created, ...rest] = order(1, { qty: 2 });
+      if (created?.type !== "OrderCreated") throw new Error("order() starts with OrderCreated");
+      const line = { ...created.lines[0]!, taxRateBps: over.rate ?? 2000, tax: usd(over.tax ?? 400) };
+      const o1 = [{ ...created, lines: [line], shipping: usd(over.shipping ?? 495), total: usd(over.total ?? 2895) }, ...rest];
+      return { ...w, orders: { "o-1": o1 }, appended: o1, pricing };
+    };
+    expect(failing(taxed(), "catalog-price").valid).toBe(true);
+    const message = (w: World) => failing(w, "catalog-price").violations.map((v) => v.message).join("; ");
+    expect(message(taxed({ tax: 399, total: 2894 }))).toMatch(/tax 399 is not 2000 at 2000 bp \(400/);
+    // A stale rate: 1900 bp was never the category's rate during the checkout (the arithmetic is right).
+    expect(message(taxed({ rate: 1900, tax: 380, total: 2875 }))).toMatch(/taxed at 1900 bp, but its category standard was at 2000 bp/);
+    expect(message(taxed({ shipping: 0, total: 2400 }))).toMatch(/shipping 0 is not the rule's 495/);
+    // Charged lines only: the order says 2000, its lines, tax and shipping come to 2895.
+    expect(message(taxed({ total: 2000 }))).toMatch(/total 2000 != lines 2000 \+ tax 400 \+ shipping 495 = 2895/);
+    // A rate changed during the checkout (submitted at 5, created at 10): either rate is checkout-time.
+    const changed = { ...pricing, taxRates: [...pricing.taxRates, { category: "standard", rateBps: 1900, at: 7 }] };
+    expect(failing({ ...taxed({ rate: 1900, tax: 380, total: 2875 }), pricing: changed }, "catalog-price").valid).toBe(true);
+    expect(failing({ ...taxed(), pricing: changed }, "catalog-price").valid).toBe(true);
+    // Without pricing facts only the order's own arithmetic is judged.
+    const { pricing: _, ...bare } = taxed({ rate: 1900, tax: 380, total: 2875 });
+    expect(failing(bare, "catalog-price").valid).toBe(true);
+  });
+
   it("ledger-append-only catches an event changed or removed after it was appended", () => {
     const w = healthy();
     const changed = w.orders["o-1"]!.map((e) => (e.type === "OrderCreated" ? { ...e, total: usd(1) } : e));

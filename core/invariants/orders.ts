@@ -9,7 +9,10 @@ export interface OrderFacts {
   readonly checkoutId: string;
   readonly state: OrderState;
   readonly events: readonly OrderEvent[];
-  readonly lines: readonly { sku: string; quantity: number; unitPrice: number; priceVersion: number }[];
+  readonly lines: readonly { sku: string; quantity: number; unitPrice: number; priceVersion: number; taxRateBps?: number; tax: number }[];
+  /** The shipping line (0 when the order has none). */
+  readonly shipping: number;
+  /** The full total the order records: lines + tax + shipping. */
   readonly total: number;
   readonly createdAt: number;
   /** Confirmed (or further) and neither cancelled, refunded nor backordered: units left the shelf. */
@@ -37,7 +40,8 @@ export function orderFacts(world: World): OrderFacts[] {
       checkoutId: created.checkoutId,
       state,
       events,
-      lines: created.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice.amount, priceVersion: l.priceVersion })),
+      lines: created.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice.amount, priceVersion: l.priceVersion, ...(l.taxRateBps === undefined ? {} : { taxRateBps: l.taxRateBps }), tax: l.tax?.amount ?? 0 })),
+      shipping: created.shipping?.amount ?? 0,
       total: created.total.amount,
       createdAt: created.at,
       sold: SOLD.has(state.status),

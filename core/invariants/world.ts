@@ -6,12 +6,30 @@ import type { OrderEvent, OrderEventType } from "../ports/orderLedger.ts";
 import type { PaymentRecord } from "../ports/paymentLedger.ts";
 import type { ProviderCharge } from "../ports/paymentProvider.ts";
 import type { Money } from "../money.ts";
+import type { ShippingRule } from "../pricing.ts";
 
 export interface PriceChange {
   readonly sku: string;
   readonly version: number;
   readonly price: Money;
   readonly at: number;
+}
+
+/** A tax category's rate from `at` on (basis points); the first one for a category is its initial rate. */
+export interface TaxRateChange {
+  readonly category: string;
+  readonly rateBps: number;
+  readonly at: number;
+}
+
+/** What `catalog-price` needs to judge tax and shipping; absent: only the arithmetic of each order is checked. */
+export interface PricingFacts {
+  /** SKU -> tax category (SKUs absent here are untaxed). */
+  readonly categories: Readonly<Record<string, string>>;
+  /** Every rate each category had, in time order. */
+  readonly taxRates: readonly TaxRateChange[];
+  /** The merchant's shipping rule; absent: no shipping. */
+  readonly shipping?: ShippingRule;
 }
 
 export interface Submission {
@@ -94,6 +112,8 @@ export interface World {
   /** Downstream effects: consumer -> event id -> how many times the effect ran. */
   readonly effects: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly priceChanges: readonly PriceChange[];
+  /** Tax categories, their rate history and the shipping rule (catalog-price); absent in worlds built before tax. */
+  readonly pricing?: PricingFacts;
   readonly submissions: readonly Submission[];
   /** Checkouts that ended, by the checkout id the coordinator used: outcome. */
   readonly outcomes: Readonly<Record<string, string>>;

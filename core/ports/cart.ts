@@ -9,6 +9,12 @@ export interface CartLine {
   /** Catalog price and version when the line was added; checkout reprices against the catalog. */
   readonly priceSnapshot: Money;
   readonly priceVersion: number;
+  /**
+   * The product's tax rate (basis points) when the line was added: a snapshot, like the price, from
+   * which the cart shows its tax lines (`priceCart` in core/pricing.ts). Checkout taxes at the
+   * catalog's current rate. Absent: untaxed.
+   */
+  readonly taxRateBps?: number;
 }
 
 export interface Cart {

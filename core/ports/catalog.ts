@@ -8,6 +8,11 @@ export interface ProductInput {
   readonly title: string;
   readonly description: string;
   readonly price: Money;
+  /**
+   * The product's tax category ("standard", "reduced", ...): its tax rate is the category's
+   * (`setTaxRate`). Absent: the product is untaxed.
+   */
+  readonly category?: string;
 }
 
 export interface Product extends ProductInput {
@@ -15,6 +20,17 @@ export interface Product extends ProductInput {
   readonly priceVersion: number;
   /** Last availability seen on inventory events; a hint for display only. */
   readonly availabilityHint: number | null;
+  /**
+   * The tax rate of the product's category at the time of the read, in basis points (2000 = 20 %).
+   * Absent when the product has no category or its category has no rate: no tax (core/pricing.ts).
+   */
+  readonly taxRateBps?: number;
+}
+
+/** A tax category's rate, in basis points (0..10000). */
+export interface TaxRate {
+  readonly category: string;
+  readonly rateBps: number;
 }
 
 export interface SearchOptions {
@@ -34,4 +50,9 @@ export interface CatalogStore {
   search(text: string, options?: SearchOptions): Promise<Product[]>;
   /** Fed from inventory events; display only. */
   setAvailabilityHint(sku: Sku, available: number): Promise<void>;
+  /**
+   * Sets a tax category's rate (integer basis points, 0..10000); every product of that category reads
+   * with it from then on. Optional: a catalog without it (or without categories) charges no tax.
+   */
+  setTaxRate?(category: string, rateBps: number): Promise<TaxRate>;
 }

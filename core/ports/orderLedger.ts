@@ -8,10 +8,15 @@ export interface OrderLine {
   readonly quantity: number;
   readonly unitPrice: Money;
   readonly priceVersion: number;
+  /** The tax rate the line was taxed at (basis points); absent: untaxed. */
+  readonly taxRateBps?: number;
+  /** The line's tax: unit price x quantity x rate, rounded half up (core/pricing.ts); absent: 0. */
+  readonly tax?: Money;
 }
 
 export type OrderEventBody =
-  | { readonly type: "OrderCreated"; readonly checkoutId: CheckoutId; readonly buyerId: BuyerId; readonly lines: readonly OrderLine[]; readonly total: Money }
+  /** `total` = the lines (unit price x quantity) + their tax + `shipping` (absent: 0). */
+  | { readonly type: "OrderCreated"; readonly checkoutId: CheckoutId; readonly buyerId: BuyerId; readonly lines: readonly OrderLine[]; readonly shipping?: Money; readonly total: Money }
   | { readonly type: "InventoryReserved"; readonly reservationKey: ReservationKey }
   | { readonly type: "PaymentAuthorized"; readonly providerRef: ProviderRef; readonly amount: Money }
   | { readonly type: "OrderConfirmed" }

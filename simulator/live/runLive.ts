@@ -156,7 +156,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
     const leavesAtPaymentPage = new Set<string>();
     const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
-    const { skus, priceChanges } = await seedWorld(ctx, raw, monolithDb);
+    const { skus, priceChanges, pricing } = await seedWorld(ctx, raw, monolithDb);
     const phase = async (p: LivePhase) => options.onPhase?.(p, { stores: raw, skus });
 
     const system = new SystemUnderTest(ctx, { coordinator, stores: observed, provider, ...(monolithDb ? { extras: (p) => ({ monolith: harness.wrap("db", monolithDb, p) }) } : {}) });
@@ -222,6 +222,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       now: clock.now(),
       appended,
       priceChanges,
+      pricing,
       submissions: records.submissions,
       effects: consumers.results(),
       outcomes: system.outcomes,

@@ -29,7 +29,7 @@ export async function monolithOrders(db: MonolithDb, currency: Currency): Promis
     const base = { orderId, at: o.createdAt };
     const money = (amount: number) => ({ amount, currency });
     const events: OrderEvent[] = [
-      { ...base, eventId: EventId(`${o.id}:created`), sequence: 1, type: "OrderCreated", checkoutId: CheckoutId(o.checkoutId), buyerId: BuyerId(o.buyerId), total: money(o.total), lines: o.lines.map((l) => ({ sku: Sku(l.sku), quantity: l.quantity, unitPrice: money(l.unitPrice), priceVersion: l.priceVersion })) },
+      { ...base, eventId: EventId(`${o.id}:created`), sequence: 1, type: "OrderCreated", checkoutId: CheckoutId(o.checkoutId), buyerId: BuyerId(o.buyerId), total: money(o.total), shipping: money(o.shipping), lines: o.lines.map((l) => ({ sku: Sku(l.sku), quantity: l.quantity, unitPrice: money(l.unitPrice), priceVersion: l.priceVersion, ...(l.taxRateBps === undefined ? {} : { taxRateBps: l.taxRateBps, tax: money(l.tax ?? 0) }) })) },
       { ...base, eventId: EventId(`${o.id}:reserved`), sequence: 2, type: "InventoryReserved", reservationKey: `${o.checkoutId}:qty` as never },
       { ...base, eventId: EventId(`${o.id}:paid`), sequence: 3, type: "PaymentAuthorized", providerRef: ProviderRef(o.chargeId ?? ""), amount: money(o.total) },
       { ...base, eventId: EventId(`${o.id}:confirmed`), sequence: 4, type: "OrderConfirmed" },

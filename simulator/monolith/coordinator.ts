@@ -2,6 +2,7 @@
 // idempotency keys anywhere, the cart's prices taken as they are. Rollback cannot undo a charge.
 import { IdempotencyKey, MerchantId } from "../../core/ids.ts";
 import type { CheckoutDeps, CheckoutOutcome, CheckoutRequest } from "../../core/checkout/deps.ts";
+import { priceCart } from "../../core/pricing.ts";
 import type { PaymentProvider, ProviderCharge } from "../../core/ports/paymentProvider.ts";
 import type { MonolithDb } from "../../adapters/monolith/monolithDb.ts";
 import { mitigationsWithout, MITIGATIONS, type Mitigation, type Mitigations } from "../../core/checkout/deps.ts";
@@ -37,7 +38,9 @@ export function createMonolithCoordinator(merchantId: MerchantId): Coordinator {
       const needed = request.lines.filter((l) => l.sku === sku).reduce((n, l) => n + l.quantity, 0);
       if ((tx.qty[sku] ?? 0) < needed) return { outcome: "rejected", reason: "out-of-stock" };
     }
-    const total = request.lines.reduce((n, l) => n + l.priceSnapshot.amount * l.quantity, 0);
+    // The cart's prices and tax rates as they are (no repricing); shipping by the merchant's rule.
+    const amounts = priceCart(request.lines, deps.shipping);
+    const total = amounts.total;
     let charge: ProviderCharge | undefined;
     for (let attempt = 1; attempt <= 2 && !charge; attempt++) {
       try {
@@ -55,7 +58,8 @@ export function createMonolithCoordinator(merchantId: MerchantId): Coordinator {
       buyerId: request.buyerId,
       status: "paid",
       total,
-      lines: request.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.priceSnapshot.amount, priceVersion: l.priceVersion })),
+      lines: request.lines.map((l, i) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.priceSnapshot.amount, priceVersion: l.priceVersion, ...(l.taxRateBps === undefined ? {} : { taxRateBps: l.taxRateBps, tax: amounts.lineTaxes[i]! }) })),
+      shipping: amounts.shipping,
       chargeId: charge.id,
     });
     await deps.monolith.setStatus(order.id, "confirmed");

@@ -28,7 +28,8 @@ export const cancelOrderContract: TransitionContract = {
 
 export const createOrder: Step = async (deps, c) => {
   if (c.lines === null) throw new Error(`checkout ${c.checkoutId}: no order lines before validation`);
-  const bodies: OrderEventBody[] = [{ type: "OrderCreated", checkoutId: c.checkoutId, buyerId: c.request.buyerId, lines: c.lines, total: totalOf(c) }];
+  const shipping = c.shipping ?? null;
+  const bodies: OrderEventBody[] = [{ type: "OrderCreated", checkoutId: c.checkoutId, buyerId: c.request.buyerId, lines: c.lines, ...(shipping === null ? {} : { shipping }), total: totalOf(c) }];
   if (c.reserved) bodies.push({ type: "InventoryReserved", reservationKey: keys.reserve(c.checkoutId) });
   await appendOrder(deps, c.orderId, bodies);
   return ok();

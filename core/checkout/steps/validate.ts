@@ -1,6 +1,8 @@
-// Step 1, validate + reprice: the cart is intent, the catalog owns the price. Read-only, so it has
-// no compensation; a changed price is a result ("price-changed"), and the buyer is asked to confirm.
+// Step 1, validate + reprice: the cart is intent, the catalog owns the price and the tax rate, the
+// merchant the shipping rule. Read-only, so it has no compensation; a changed price is a result
+// ("price-changed"), and the buyer is asked to confirm. Tax and shipping follow core/pricing.ts.
 import { money } from "../../money.ts";
+import { priceLines } from "../../pricing.ts";
 import type { Sku } from "../../ids.ts";
 import type { OrderLine } from "../../ports/orderLedger.ts";
 import type { TransitionContract } from "../contract.ts";
@@ -22,8 +24,7 @@ export const validate: Step = async (deps, c) => {
   const skus: Sku[] = request.lines.map((l) => l.sku);
   const products = await deps.stores.catalog.getProducts(skus);
   const bySku = new Map(products.map((p) => [p.sku as string, p]));
-  const lines: OrderLine[] = [];
-  let amount = 0;
+  const repriced: (Omit<OrderLine, "tax" | "taxRateBps"> & { readonly taxRateBps: number | undefined })[] = [];
   for (const line of request.lines) {
     if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) return result("rejected", "invalid-quantity");
     const product = bySku.get(line.sku);
@@ -31,13 +32,18 @@ export const validate: Step = async (deps, c) => {
     if (product.price.currency !== request.currency) return result("rejected", "currency-mismatch");
     let unitPrice = line.priceSnapshot;
     let priceVersion = line.priceVersion;
+    // Without repricing, the cart's snapshots stand: its price, and its tax rate from add-to-cart.
+    let taxRateBps = line.taxRateBps;
     if (deps.mitigations.reprice) {
       if (product.price.amount !== line.priceSnapshot.amount || product.price.currency !== line.priceSnapshot.currency) return result("rejected", "price-changed");
       unitPrice = product.price;
       priceVersion = product.priceVersion;
+      taxRateBps = product.taxRateBps;
     }
-    lines.push({ sku: line.sku, quantity: line.quantity, unitPrice, priceVersion });
-    amount += unitPrice.amount * line.quantity;
+    repriced.push({ sku: line.sku, quantity: line.quantity, unitPrice, priceVersion, taxRateBps });
   }
-  return ok({ lines, total: money(amount, request.currency, "total") });
+  const amounts = priceLines(repriced.map((l) => ({ unitPrice: l.unitPrice.amount, quantity: l.quantity, taxRateBps: l.taxRateBps })), deps.shipping);
+  const lines: OrderLine[] = repriced.map(({ taxRateBps, ...l }, i) => (taxRateBps === undefined ? l : { ...l, taxRateBps, tax: money(amounts.lineTaxes[i]!, request.currency, "tax") }));
+  const shipping = deps.shipping === undefined ? null : money(amounts.shipping, request.currency, "shipping");
+  return ok({ lines, shipping, total: money(amounts.total, request.currency, "total") });
 };
