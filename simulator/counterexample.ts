@@ -209,6 +209,13 @@ export function slice(result: { readonly violations: readonly Violation[]; reado
   }
   // A fault that hit a shown step is told on that step's line.
   const shown = ops.filter((o) => picked.has(o.start) && !(o.kind === "fault" && o.hit !== undefined && picked.has(o.hit)));
+  // Reads after the story's last write or note explain no decision in it (the stores are judged as they
+  // end): a job looking the charge up again after the void adds lines, not cause.
+  while (shown.length > 0 && shown.at(-1)!.kind === "op" && shown.at(-1)!.f.includes(".") && isRead(shown.at(-1)!.f)) {
+    const read = shown.pop()!.start;
+    picked.delete(read);
+    for (const o of ops) if (o.kind === "fault" && o.hit === read) picked.delete(o.start);
+  }
   const steps = merge(shown.map(toStep));
   return { violation, entities: [...entities.named, ...entities.checkouts, ...entities.owners], operations: ops, picked, steps };
 }
