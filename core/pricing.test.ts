@@ -1,7 +1,7 @@
 // Goal: the money rules are exact and stated once: tax per line in basis points, rounded half up to a
 // whole minor unit; shipping flat per order, free from a subtotal; total = lines + tax + shipping.
 import { describe, expect, it } from "vitest";
-import { lineTax, priceCart, priceLines, requireTaxRate, shippingFor } from "./pricing.ts";
+import { lineTax, priceCart, priceLines, requireShippingRule, requireTaxRate, shippingFor } from "./pricing.ts";
 
 describe("pricing", () => {
   it("taxes a line at its rate in basis points, rounding half up to a whole minor unit", () => {
@@ -28,6 +28,12 @@ describe("pricing", () => {
     expect(shippingFor(100, { flat: 495 })).toBe(495); // never free without a threshold
     expect(shippingFor(100, undefined)).toBe(0); // no rule: no shipping
     expect(priceLines([{ unitPrice: 2400, quantity: 2, taxRateBps: 2000 }], rule)).toEqual({ subtotal: 4800, lineTaxes: [960], tax: 960, shipping: 495, total: 6255 });
+  });
+
+  it("refuses a shipping rule that is not whole, non-negative minor units, naming the field", () => {
+    expect(requireShippingRule({ flat: 495, freeFrom: 5000 })).toEqual({ flat: 495, freeFrom: 5000 });
+    expect(() => requireShippingRule({ flat: -1 })).toThrow(/shipping\.flat must be a non-negative integer/);
+    expect(() => requireShippingRule({ flat: 495, freeFrom: 49.5 })).toThrow(/shipping\.freeFrom/);
   });
 
   it("prices a cart from its snapshots", () => {

@@ -21,6 +21,14 @@ export interface ShippingRule {
   readonly freeFrom?: number;
 }
 
+/** A shipping rule is whole, non-negative minor units: checked where the rule is set, not when an order is priced. */
+export function requireShippingRule(rule: ShippingRule): ShippingRule {
+  for (const [field, v] of [["flat", rule.flat], ["freeFrom", rule.freeFrom]] as const)
+    if (v !== undefined && (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0))
+      throw new InvalidInput({ field: `shipping.${field}`, message: `shipping.${field} must be a non-negative integer number of minor units, got ${String(v)}` });
+  return rule;
+}
+
 /** A tax rate is a whole number of basis points between 0 and 10000 (0 % to 100 %). */
 export function requireTaxRate(rateBps: unknown, field = "rateBps"): number {
   if (typeof rateBps !== "number" || !Number.isSafeInteger(rateBps) || rateBps < 0 || rateBps > BASIS_POINTS)

@@ -3,7 +3,7 @@
 import type { InvariantName } from "../core/invariants/verdict.ts";
 import type { ReservationPolicy } from "../core/checkout/deps.ts";
 import type { FaultPlan } from "./faults.ts";
-import type { ShippingRule } from "../core/pricing.ts";
+import { requireShippingRule, type ShippingRule } from "../core/pricing.ts";
 
 export interface WorkloadConstraints {
   /** Buyers arriving during the safety phase. Default 20. */
@@ -98,7 +98,7 @@ export const workloadDefaults: Required<WorkloadConstraints> = {
 };
 
 /** The merchant's shipping rule a workload describes. */
-export const shippingRuleOf = (w: Pick<typeof workloadDefaults, "shippingMinor" | "freeShippingFrom">): ShippingRule => ({ flat: w.shippingMinor, freeFrom: w.freeShippingFrom });
+export const shippingRuleOf = (w: Pick<typeof workloadDefaults, "shippingMinor" | "freeShippingFrom">): ShippingRule => requireShippingRule({ flat: w.shippingMinor, freeFrom: w.freeShippingFrom });
 
 export const timingDefaults: Required<TimingConstraints> = {
   holdMs: 4000,
