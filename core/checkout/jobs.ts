@@ -45,17 +45,30 @@ export const expirySweep: SystemJob = {
   },
 };
 
+/** Tries of each store call in the prompt release: a timed-out lookup is asked again now, not a period later. */
+const RELEASE_TRIES = 3;
+
+async function tries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (attempt >= RELEASE_TRIES) throw e;
+    }
+  }
+}
+
 /** Releases the holds of recently finished checkouts that no live order stands on. */
 async function releaseFinished(deps: CheckoutDeps): Promise<void> {
   const since = deps.clock.now() - RECENTLY_FINISHED_MS;
-  const finished = (await deps.stores.commands.all()).filter((c) => c.status !== "running" && c.status !== "confirmed" && c.updatedAt >= since);
+  const finished = (await tries(() => deps.stores.commands.all())).filter((c) => c.status !== "running" && c.status !== "confirmed" && c.updatedAt >= since);
   // One checkout's slow or failed lookups must not hold up the others' releases: they run side by side.
   await Promise.allSettled(
     finished.map(async (command) => {
-      const held = (await deps.stores.inventory.findByCheckout(command.checkoutId)).filter((r) => r.status === "held");
-      if (held.length === 0 || (await hasLiveOrder(deps, command.checkoutId))) return;
+      const held = (await tries(() => deps.stores.inventory.findByCheckout(command.checkoutId))).filter((r) => r.status === "held");
+      if (held.length === 0 || (await tries(() => hasLiveOrder(deps, command.checkoutId)))) return;
       // Inventory refuses to release a hold committed meanwhile: a completion that won keeps its stock.
-      for (const r of held) await deps.stores.inventory.release(r.key);
+      for (const r of held) await tries(() => deps.stores.inventory.release(r.key));
     }),
   );
 }
