@@ -18,7 +18,7 @@ const PINNED: readonly [string, ReservationPolicy, number, string][] = [
   ["flash-sale", "reserve-before-payment", 3, "6e6dde82b8f57a65"],
   ["coordinator-crash", "reserve-after-authorization", 2, "45da35ce8e6718de"],
   ["webhook-races-storefront", "async-reservation", 1, "39270c9fcfbfb05a"],
-  ["swarm", "reserve-before-payment", 2, "c0fa4ad5c4368568"],
+  ["swarm", "reserve-before-payment", 2, "6359e9bab607e6c2"],
 ];
 
 describe("coordinatorFromMachine", () => {

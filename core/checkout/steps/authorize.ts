@@ -75,7 +75,11 @@ export const voidAuthorization: Step = async (deps, c) => {
   const { events, state } = await orderState(deps, c.orderId);
   const checks = deps.mitigations["compensation-check"];
   if (checks && isPaid(state)) return result("paid", "completed-elsewhere");
-  const providerRef = providerRefOf(c, events);
+  // The context and the order ledger may not know the charge (the authorization's answer or its
+  // ledger write was lost); the payment ledger may, if a lookup settled the row since: ask it before
+  // concluding there is nothing to void (a reconciling read: with reconciliation off, it is not made).
+  const known = providerRefOf(c, events);
+  const providerRef = known ?? (state.voided || !deps.mitigations.reconciliation ? null : await authorizedRef(deps, c));
   if (providerRef === null || state.voided) return ok();
   if (checks && deps.mitigations.reservation && (await holdWentToOrder(deps, c))) {
     const done = await completeCheckout(deps, { checkoutId: c.checkoutId, orderId: c.orderId, providerRef, amount: totalOf(c) });
@@ -84,9 +88,17 @@ export const voidAuthorization: Step = async (deps, c) => {
   const r = await deps.payments.void({ checkoutId: c.checkoutId, key: keys.void(c.checkoutId), providerRef, amount: totalOf(c) });
   if (r.status === "unknown") throw new Error(`void ${c.checkoutId}: outcome unknown (${r.reason})`);
   if (r.status === "declined") return result("declined", "void-refused");
-  await appendOrder(deps, c.orderId, legalNext(state, [{ type: "PaymentVoided", providerRef }]));
+  // A charge found only in the payment ledger never reached the order's history: it is told there too.
+  const authorized = known === null ? [{ type: "PaymentAuthorized" as const, providerRef, amount: totalOf(c) }] : [];
+  await appendOrder(deps, c.orderId, legalNext(state, [...authorized, { type: "PaymentVoided", providerRef }]));
   return ok({ providerRef });
 };
+
+/** The charge of this checkout's succeeded authorization, as the payment ledger records it (null: none known). */
+async function authorizedRef(deps: CheckoutDeps, c: CheckoutContext): Promise<ProviderRef | null> {
+  const rows = await deps.stores.payments.findByCheckout(c.checkoutId);
+  return rows.find((r) => r.operation === "authorize" && r.status === "succeeded" && r.providerRef !== null)?.providerRef ?? null;
+}
 
 /** Secures the hold before a void: releases it if still held; true when it is (or was just found) committed. */
 async function holdWentToOrder(deps: CheckoutDeps, c: CheckoutContext): Promise<boolean> {
