@@ -6,11 +6,11 @@
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.ts";
 import { systemClock } from "../../core/clock.ts";
-import { InvalidInput } from "../../core/errors.ts";
-import type { BuyerId, Sku } from "../../core/ids.ts";
-import type { Cart, CartLine, CartStore } from "../../core/ports/cart.ts";
-import { requireKey, requireNonNegativeInt, requireQuantity } from "../../core/validate.ts";
-import { clearedCart, fromLineTuple, isLive, mergeLines, nextCart, requireCartLine, requireTtlMs, toLineTuple, visibleVersion, withQuantity, type CartLineTuple } from "../shared/cartRules.ts";
+import type { BuyerId } from "../../core/ids.ts";
+import type { Cart } from "../../core/ports/cart.ts";
+import { requireQuantity } from "../../core/validate.ts";
+import { fromLineTuple, requireTtlMs, toLineTuple, type CartLineTuple } from "../shared/cartRules.ts";
+import { CompareAndSetCart } from "../shared/compareAndSetCart.ts";
 import { connectRedis } from "./connection.ts";
 import { LuaScript } from "./script.ts";
 
@@ -59,23 +59,17 @@ function decode(buyerId: BuyerId, version: string, doc: string): Cart {
   });
 }
 
-const EMPTY: readonly CartLine[] = Object.freeze([]);
-const LOST = Symbol("lost the compare-and-set");
-
-export class RedisCart implements CartStore {
+export class RedisCart extends CompareAndSetCart {
   readonly redis: Redis;
   readonly prefix: string;
-  private readonly clock: Clock;
-  private readonly ttlMs: number;
   private readonly gcMarginMs: number;
   private readonly ownsClient: boolean;
 
   constructor(options: RedisCartOptions = {}) {
+    super(options.clock ?? systemClock, requireTtlMs(options.ttlMs), CAS_ROUNDS_MAX);
     this.ownsClient = options.redis === undefined;
     this.redis = options.redis ?? connectRedis(options.url);
     this.prefix = options.prefix ?? "checkout-sim:";
-    this.clock = options.clock ?? systemClock;
-    this.ttlMs = requireTtlMs(options.ttlMs);
     this.gcMarginMs = options.gcMarginMs === undefined ? 24 * 3_600_000 : requireQuantity(options.gcMarginMs, "gcMarginMs");
   }
 
@@ -88,66 +82,17 @@ export class RedisCart implements CartStore {
     if (this.ownsClient) await this.redis.quit();
   }
 
-  async get(buyerId: BuyerId): Promise<Cart | undefined> {
-    requireKey(buyerId, "buyerId");
-    const stored = await this.load(buyerId);
-    return isLive(stored, this.clock.now()) ? stored : undefined;
-  }
-
-  async addLine(buyerId: BuyerId, line: CartLine): Promise<Cart> {
-    requireKey(buyerId, "buyerId");
-    const checked = requireCartLine(line);
-    return this.update(buyerId, (stored, now) => mergeLines(isLive(stored, now) ? stored.lines : EMPTY, [checked])) as Promise<Cart>;
-  }
-
-  async setQuantity(buyerId: BuyerId, sku: Sku, quantity: number): Promise<Cart> {
-    requireKey(buyerId, "buyerId");
-    return this.update(buyerId, (stored, now) => withQuantity(isLive(stored, now) ? stored.lines : EMPTY, sku, quantity)) as Promise<Cart>;
-  }
-
-  async put(buyerId: BuyerId, lines: readonly CartLine[], expectedVersion?: number): Promise<Cart | undefined> {
-    requireKey(buyerId, "buyerId");
-    if (!Array.isArray(lines)) throw new InvalidInput({ field: "lines", message: "lines must be an array" });
-    if (expectedVersion !== undefined) requireNonNegativeInt(expectedVersion, "expectedVersion");
-    const merged = mergeLines(EMPTY, lines.map((l, i) => requireCartLine(l, `lines[${i}]`)));
-    return this.update(buyerId, (stored, now) => (expectedVersion !== undefined && visibleVersion(stored, now) !== expectedVersion ? undefined : merged));
-  }
-
-  async clear(buyerId: BuyerId): Promise<void> {
-    requireKey(buyerId, "buyerId");
-    for (let round = 0; round < CAS_ROUNDS_MAX; round++) {
-      const stored = await this.load(buyerId);
-      if (stored === undefined) return;
-      if ((await this.store(stored.version, clearedCart(stored, this.clock.now()))) !== LOST) return;
-    }
-    throw this.contended(buyerId);
-  }
-
-  /** Read, decide with the shared rules, compare-and-set; `decide` returning undefined writes nothing. */
-  private async update(buyerId: BuyerId, decide: (stored: Cart | undefined, now: number) => readonly CartLine[] | undefined): Promise<Cart | undefined> {
-    for (let round = 0; round < CAS_ROUNDS_MAX; round++) {
-      const stored = await this.load(buyerId);
-      const now = this.clock.now();
-      const lines = decide(stored, now);
-      if (lines === undefined) return undefined;
-      const result = await this.store(stored?.version ?? 0, nextCart(buyerId, stored, lines, now, this.ttlMs));
-      if (result !== LOST) return result;
-    }
-    throw this.contended(buyerId);
-  }
-
-  private async load(buyerId: BuyerId): Promise<Cart | undefined> {
+  protected async load(buyerId: BuyerId): Promise<Cart | undefined> {
     const [version, doc] = await this.redis.hmget(this.key(buyerId), "v", "doc");
     return version === null || version === undefined || doc === null || doc === undefined ? undefined : decode(buyerId, version, doc);
   }
 
-  private async store(readVersion: number, cart: Cart): Promise<Cart | typeof LOST> {
+  protected async storeIfNext(readVersion: number, cart: Cart): Promise<boolean> {
     const gcTtlMs = Math.max(1, cart.expiresAt - this.clock.now()) + this.gcMarginMs;
-    const won = await CAS.run(this.redis, [this.key(cart.buyerId)], [readVersion, cart.version, encode(cart), gcTtlMs]);
-    return won === 1 ? cart : LOST;
+    return (await CAS.run(this.redis, [this.key(cart.buyerId)], [readVersion, cart.version, encode(cart), gcTtlMs])) === 1;
   }
 
-  private contended(buyerId: BuyerId): Error {
-    return new Error(`cart ${buyerId}: lost the compare-and-set ${CAS_ROUNDS_MAX} times in a row; too many concurrent writers on one cart`);
+  protected contended(buyerId: BuyerId, tries: number): Error {
+    return new Error(`cart ${buyerId}: lost the compare-and-set ${tries} times in a row; too many concurrent writers on one cart`);
   }
 }
