@@ -6,35 +6,27 @@
 // worldSetup.ts, system.ts, buyers.ts, webhookDelivery.ts, consumers.ts, nemesis.ts, collect.ts.
 import type { Clock } from "../core/clock.ts";
 import type { Stores } from "../core/ports/index.ts";
-import type { OrderEvent, OrderLedger } from "../core/ports/orderLedger.ts";
 import { DEFAULT_POLICY, type CheckoutRequest, type Mitigation, type ReservationPolicy } from "../core/checkout/deps.ts";
-import { checkAll, type BuyerAnswer, type CheckResult, type Submission, type Violation, type World } from "../core/invariants/index.ts";
+import type { BuyerAnswer, CheckResult, Submission, Violation, World } from "../core/invariants/index.ts";
 import { extraAuthorizationsVoided } from "../core/invariants/noDoubleCharge.ts";
-import type { InventoryStore } from "../core/ports/inventory.ts";
 import { ProviderModel } from "../adapters/provider/model.ts";
 import { VirtualClock } from "./clock.ts";
 import { Faults, type FaultPlan } from "./faults.ts";
-import { Harness, methodsOf } from "./harness.ts";
+import { Harness } from "./harness.ts";
 import { History } from "./history.ts";
 import { rootRandom, hashString } from "./random.ts";
 import { PctStrategy, RandomStrategy, Scheduler, type StrategyName } from "./scheduler.ts";
 import { timingDefaults, workloadDefaults, type Scenario, type WorkloadConstraints } from "./scenario.ts";
 import type { Coordinator, TransitionTaken } from "./coordinator.ts";
 import { openStores, type StoresChoice } from "./stores.ts";
-import { collectWorld } from "./collect.ts";
 import { MonolithDb } from "../adapters/monolith/monolithDb.ts";
 import { sqliteSql } from "../adapters/monolith/sql.ts";
 import { openDatabase } from "../adapters/sqlite/db.ts";
 import { systemOf } from "./monolith/coordinator.ts";
-import { judgedInvariants, monolithJudgedWorld } from "./monolith/collect.ts";
-import { foreverAlive, MERCHANT, type RunContext } from "./runContext.ts";
+import { MERCHANT, type RunContext } from "./runContext.ts";
 import { seedWorld } from "./worldSetup.ts";
-import { SystemUnderTest } from "./system.ts";
-import { Buyers } from "./buyers.ts";
-import { WebhookDelivery } from "./webhookDelivery.ts";
-import { Consumers } from "./consumers.ts";
-import { startAdmin, startNemesis } from "./nemesis.ts";
-import { checkOrders, checkStores } from "./conventions.ts";
+import { checkStores } from "./conventions.ts";
+import { judgeRun, observeStores, startProcesses, type Judgement } from "./runParts.ts";
 import { exercisedBy } from "../core/exercised/index.ts";
 
 export interface RunOptions {
@@ -170,12 +162,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     opened.close();
     monolithConnection?.close();
   };
-  const appended: OrderEvent[] = [];
-  const releasedAt: Record<string, number> = {};
-  const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended), inventory: observeReleases(raw.inventory, releasedAt, clock) };
+  const stores = observeStores(raw, clock);
   const leavesAtPaymentPage = new Set<string>();
   const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
-  const { skus, priceChanges, pricing } = await seedWorld(ctx, raw, monolithDb);
+  const seeded = await seedWorld(ctx, raw, monolithDb);
 
   // ---- coverage: transitions taken, and which machine state each fault hit ----
   const transitions: Record<string, number> = {};
@@ -195,26 +185,17 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
 
   // ---- the system under test, and the harness's own processes around it ----
-  const system = new SystemUnderTest(ctx, {
+  const processes = startProcesses(ctx, {
     coordinator,
-    stores: observed,
+    stores,
     provider,
-    ...(monolithDb ? { extras: (p) => ({ monolith: harness.wrap("db", monolithDb, p) }) } : {}),
+    world: seeded,
+    leavesAtPaymentPage,
+    ...(monolithDb ? { monolithDb } : {}),
     onTransition,
     ...(options.interpreter === undefined ? {} : { interpreter: options.interpreter }),
   });
-  const eventsMethods = methodsOf(observed.events);
-  const catalogMethods = methodsOf(observed.catalog);
-  const buyers = new Buyers(ctx, system, observed, skus, provider, leavesAtPaymentPage);
-  const webhooks = new WebhookDelivery(ctx, provider, system);
-  const consumers = new Consumers(ctx, (p) => harness.wrap("events", observed.events, foreverAlive(p), "store", eventsMethods));
-  let running = true;
-  const isRunning = () => running;
-  system.startJobs();
-  webhooks.start(isRunning);
-  consumers.start(isRunning);
-  const clockJumps = startNemesis(ctx, system, isRunning);
-  startAdmin(ctx, (p) => ({ catalog: harness.wrap("catalog", observed.catalog, foreverAlive(p), "store", catalogMethods) }), skus, priceChanges, isRunning);
+  const { buyers, system, webhooks } = processes;
   buyers.arrive();
 
   // ---- safety phase, then liveness phase, then a drain ----
@@ -236,47 +217,19 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     }
   }
   await scheduler.run({ untilTime: clock.now() + timing.holdMs + DRAIN_JOB_ROUNDS_MS, stepsMax });
-  running = false;
-  system.stop();
+  processes.stop();
   history.add(clock.now(), "phase", "sim", "end", { liveness: reason });
 
   // ---- collection and judgement ----
-  const records = buyers.records;
-  let world: World;
+  let judged: Judgement;
   try {
-    const collected = await collectWorld({
-      stores: raw,
-      provider,
-      now: clock.now(),
-      appended,
-      priceChanges,
-      pricing,
-      submissions: records.submissions,
-      effects: consumers.results(),
-      factEffects: consumers.factResults(),
-      outcomes: system.outcomes,
-      answers: records.answers,
-      abandoned: records.abandoned,
-      webhooks: webhooks.results(),
-      clockJumps,
-      releasedAt,
-      healed: true,
-      quiescent: reason === "done",
-    });
-    world = monolithDb ? await monolithJudgedWorld(collected, monolithDb, records) : collected;
-    checkOrders(world.orders, records.submissions);
+    judged = await judgeRun(ctx, { architecture: options.architecture, invariants: scenario.invariants, raw, stores, provider, world: seeded, processes, ...(monolithDb ? { monolithDb } : {}), quiescent: reason === "done" });
   } finally {
     closeAll();
   }
-  const invariants = judgedInvariants(options.architecture, scenario.invariants);
-  const check = checkAll(world, invariants);
-  const violations = check.verdicts.flatMap((v) => v.violations);
+  const { check, violations, world, checkouts } = judged;
   history.add(clock.now(), "phase", "sim", "verdict", { valid: check.valid, violations: violations.length });
-
-  const checkouts = checkoutFacts(records.submissions, records.requestedLines, records.answers);
-  const outcomeCounts: Record<string, number> = {};
   let traceHash: string | undefined;
-  for (const c of checkouts) if (c.outcome !== undefined) outcomeCounts[c.outcome] = (outcomeCounts[c.outcome] ?? 0) + 1;
   return {
     scenario: scenario.name,
     seed,
@@ -295,7 +248,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     stats: {
       buyers: workload.buyers,
       checkouts: checkouts.length,
-      outcomes: sortKeys(outcomeCounts),
+      outcomes: judged.outcomes,
       steps: scheduler.steps,
       virtualMs: clock.now(),
       faultsFired: sortKeys(Object.fromEntries(faults.fired)),
@@ -346,33 +299,6 @@ export function checkoutFacts(submissions: readonly Submission[], requested: Rea
     else fact.reason = a.reason;
   }
   return [...facts.values()];
-}
-
-/** Records every event the ledger reports appended, so ledger-append-only can check it later. */
-export function observeAppends(ledger: OrderLedger, sink: OrderEvent[]): OrderLedger {
-  const observed: Record<string, unknown> = {};
-  for (const m of methodsOf(ledger)) observed[m] = (ledger as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(ledger);
-  observed["append"] = async (orderId: Parameters<OrderLedger["append"]>[0], events: Parameters<OrderLedger["append"]>[1]) => {
-    const result = await ledger.append(orderId, events);
-    sink.push(...result.appended);
-    return result;
-  };
-  return observed as unknown as OrderLedger;
-}
-
-/**
- * Records when each hold was first released by the system's own release call (prompt-release judges
- * the delay between a failure answer and the release). Observes the answer; changes nothing.
- */
-function observeReleases(inventory: InventoryStore, sink: Record<string, number>, clock: VirtualClock): InventoryStore {
-  const observed: Record<string, unknown> = {};
-  for (const m of methodsOf(inventory)) observed[m] = (inventory as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(inventory);
-  observed["release"] = async (key: Parameters<InventoryStore["release"]>[0]) => {
-    const result = await inventory.release(key);
-    if (result.ok && result.reservation.status === "released" && sink[key] === undefined) sink[key] = clock.now();
-    return result;
-  };
-  return observed as unknown as InventoryStore;
 }
 
 export const sortKeys = <T,>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -6,28 +6,23 @@
 // workload and which faults fire at each opportunity, not the interleaving, so there is no trace hash.
 import { DEFAULT_POLICY, type Mitigation, type ReservationPolicy } from "../../core/checkout/deps.ts";
 import type { Sku } from "../../core/ids.ts";
-import { checkAll, type CheckResult, type Violation, type World } from "../../core/invariants/index.ts";
+import type { CheckResult, Violation, World } from "../../core/invariants/index.ts";
 import type { Stores } from "../../core/ports/index.ts";
 import type { OrderEvent } from "../../core/ports/orderLedger.ts";
 import type { WebhookEvent } from "../../core/ports/paymentProvider.ts";
-import { collectWorld } from "../collect.ts";
-import { checkOrders, checkStores } from "../conventions.ts";
-import { Consumers, CONSUMERS } from "../consumers.ts";
+import { checkStores } from "../conventions.ts";
+import { CONSUMERS, type Consumers } from "../consumers.ts";
 import type { Coordinator } from "../coordinator.ts";
 import { Faults, type FaultPlan } from "../faults.ts";
-import { methodsOf } from "../harness.ts";
 import { History } from "../history.ts";
-import { startAdmin, startNemesis } from "../nemesis.ts";
 import { rootRandom } from "../random.ts";
-import { judgedInvariants, monolithJudgedWorld } from "../monolith/collect.ts";
 import { systemOf } from "../monolith/coordinator.ts";
 import type { Architecture } from "../run.ts";
-import { checkoutFacts, observeAppends, sortKeys, workloadProvider, type CheckoutFact } from "../run.ts";
-import { foreverAlive, type RunContext } from "../runContext.ts";
+import { sortKeys, workloadProvider, type CheckoutFact } from "../run.ts";
+import { judgeRun, observeStores, startProcesses } from "../runParts.ts";
+import type { RunContext } from "../runContext.ts";
 import { timingDefaults, workloadDefaults, type Scenario, type WorkloadConstraints } from "../scenario.ts";
-import { SystemUnderTest } from "../system.ts";
-import { Buyers } from "../buyers.ts";
-import { WebhookDelivery } from "../webhookDelivery.ts";
+import type { WebhookDelivery } from "../webhookDelivery.ts";
 import { seedWorld } from "../worldSetup.ts";
 import { LiveHarness } from "./liveHarness.ts";
 import { openLiveStores, type LiveEndpoints, type LiveEngine, type LiveStores, type StoreEngines } from "./liveStores.ts";
@@ -152,26 +147,14 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     if (architecture === "monolith" && monolithDb === undefined) throw new Error("runLive: the monolith architecture needs `open` to give its database (LiveStores.monolith)");
     const raw: Stores = opened.stores;
     checkStores(raw);
-    const appended: OrderEvent[] = [];
-    const observed: Stores = { ...raw, orders: observeAppends(raw.orders, appended) };
+    const stores = observeStores(raw, clock);
     const leavesAtPaymentPage = new Set<string>();
     const provider = workloadProvider(seed, workload, clock, leavesAtPaymentPage);
-    const { skus, priceChanges, pricing } = await seedWorld(ctx, raw, monolithDb);
-    const phase = async (p: LivePhase) => options.onPhase?.(p, { stores: raw, skus });
+    const seeded = await seedWorld(ctx, raw, monolithDb);
+    const phase = async (p: LivePhase) => options.onPhase?.(p, { stores: raw, skus: seeded.skus });
 
-    const system = new SystemUnderTest(ctx, { coordinator, stores: observed, provider, ...(monolithDb ? { extras: (p) => ({ monolith: harness.wrap("db", monolithDb, p) }) } : {}) });
-    const buyers = new Buyers(ctx, system, observed, skus, provider, leavesAtPaymentPage);
-    const webhooks = new WebhookDelivery(ctx, provider, system);
-    const eventsMethods = methodsOf(observed.events);
-    const catalogMethods = methodsOf(observed.catalog);
-    const consumers = new Consumers(ctx, (p) => harness.wrap("events", observed.events, foreverAlive(p), "store", eventsMethods));
-    let running = true;
-    const isRunning = () => running;
-    system.startJobs();
-    webhooks.start(isRunning);
-    consumers.start(isRunning);
-    startNemesis(ctx, system, isRunning);
-    startAdmin(ctx, (p) => ({ catalog: harness.wrap("catalog", observed.catalog, foreverAlive(p), "store", catalogMethods) }), skus, priceChanges, isRunning);
+    const processes = startProcesses(ctx, { coordinator, stores, provider, world: seeded, leavesAtPaymentPage, ...(monolithDb ? { monolithDb } : {}) });
+    const { buyers, system, webhooks, consumers } = processes;
     await phase("safety");
     buyers.arrive();
 
@@ -200,14 +183,13 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const drainStart = wallNow();
     let settled = false;
     while (wallNow() - drainStart < timing.holdMs + DRAIN_JOB_ROUNDS_MS) {
-      if (await isSettled(raw, provider, webhooks, consumers, appended)) {
+      if (await isSettled(raw, provider, webhooks, consumers, stores.appended)) {
         settled = true;
         break;
       }
       await wallSleep(LOOK_EVERY_MS);
     }
-    running = false;
-    system.stop();
+    processes.stop();
     const drainEnd = wallNow();
     await harness.idle(IN_FLIGHT_GRACE_MS);
     harness.close();
@@ -215,32 +197,9 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     await phase("end");
 
     // ---- collection and judgement, exactly as a simulated run ----
-    const records = buyers.records;
-    const collected = await collectWorld({
-      stores: raw,
-      provider,
-      now: clock.now(),
-      appended,
-      priceChanges,
-      pricing,
-      submissions: records.submissions,
-      effects: consumers.results(),
-      outcomes: system.outcomes,
-      answers: records.answers,
-      abandoned: records.abandoned,
-      webhooks: webhooks.results(),
-      healed: true,
-      quiescent: liveness === "done",
-    });
-    const world = monolithDb ? await monolithJudgedWorld(collected, monolithDb, records) : collected;
-    checkOrders(world.orders, records.submissions);
-    const check = checkAll(world, judgedInvariants(architecture, scenario.invariants));
-    const violations = check.verdicts.flatMap((v) => v.violations);
+    const { check, violations, world, checkouts, outcomes } = await judgeRun(ctx, { architecture, invariants: scenario.invariants, raw, stores, provider, world: seeded, processes, ...(monolithDb ? { monolithDb } : {}), quiescent: liveness === "done" });
     history.add(clock.now(), "phase", "live", "verdict", { valid: check.valid, violations: violations.length });
 
-    const checkouts = checkoutFacts(records.submissions, records.requestedLines, records.answers);
-    const outcomes: Record<string, number> = {};
-    for (const c of checkouts) if (c.outcome !== undefined) outcomes[c.outcome] = (outcomes[c.outcome] ?? 0) + 1;
     const calls = harness.stats();
     const faultsFired = sortKeys(Object.fromEntries(faults.fired));
     return {
@@ -260,7 +219,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       stats: {
         buyers: workload.buyers,
         checkouts: checkouts.length,
-        outcomes: sortKeys(outcomes),
+        outcomes,
         operations: calls.operations,
         faults: Object.values(faultsFired).reduce((a, b) => a + b, 0),
         faultsFired,
