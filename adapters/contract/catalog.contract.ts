@@ -47,10 +47,13 @@ const HOSTILE = [
   "%_",
 ];
 
-export function catalogContract(name: string, make: MakeCatalog): void {
-  describe(`catalog contract (${name})`, () => {
-    const fresh = async () => make(new Clock(0));
+/** A fresh store on its own clock. */
+const freshCatalog = (make: MakeCatalog) =>
+  async () => make(new Clock(0));
+type Fresh = ReturnType<typeof freshCatalog>;
 
+function productsAndPrices(fresh: Fresh): void {
+  describe("products, prices and tax rates", () => {
     it("stores a new product at price version 1 with no availability hint", async () => {
       const c = await fresh();
       const p = await c.upsertProduct(product("lamp-1", "Desk lamp", "A warm light", usd(2599)));
@@ -147,7 +150,11 @@ export function catalogContract(name: string, make: MakeCatalog): void {
       await c.upsertProduct(product(sku, "Long but legal"));
       expect((await c.getProduct(Sku(sku)))?.sku).toBe(sku);
     });
+  });
+}
 
+function search(fresh: Fresh): void {
+  describe("search", () => {
     it("searches title and description; every word must match, whole words only, any case and accents", async () => {
       const c = await fresh();
       await c.upsertProduct(product("lamp", "Desk Lamp", "Brass, warm light"));
@@ -239,7 +246,11 @@ export function catalogContract(name: string, make: MakeCatalog): void {
       expect(await c.search("stoneware", { limit: 100 })).toHaveLength(25);
       for (const limit of [0, -1, 1.5, Number.NaN]) await expectError("InvalidInput", () => c.search("mug", { limit }));
     });
+  });
+}
 
+function hintsAndImmutability(fresh: Fresh): void {
+  describe("availability hints and immutability", () => {
     it("keeps the availability hint apart from price and across upserts, and ignores unknown SKUs", async () => {
       const c = await fresh();
       await c.upsertProduct(product("a", "A"));
@@ -270,5 +281,14 @@ export function catalogContract(name: string, make: MakeCatalog): void {
       }
       expect(await c.getProduct(Sku("a"))).toMatchObject({ title: "Original", price: usd(100) });
     });
+  });
+}
+
+export function catalogContract(name: string, make: MakeCatalog): void {
+  describe(`catalog contract (${name})`, () => {
+    const fresh = freshCatalog(make);
+    productsAndPrices(fresh);
+    search(fresh);
+    hintsAndImmutability(fresh);
   });
 }
