@@ -207,17 +207,22 @@ function failingSearches(inner: PaymentProvider) {
   return { provider, state };
 }
 
+/** An authorization whose answer is lost, behind a provider whose searches can be made to fail. */
+function lostAuthorizationWorld() {
+  const clock = new ManualClock(0);
+  const model = new ProviderModel({ clock, merchants: [M] });
+  const lost = new FaultyProvider({ model, timeoutMs: 1000, decide: (op) => (op === "authorize" ? { kind: "response-lost" } : null) });
+  const { provider, state } = failingSearches(lost);
+  const ledger = new MemoryPaymentLedger({ clock });
+  return { model, state, ledger, service: new LedgerPaymentService({ ledger, provider, merchantId: M, clock }) };
+}
+
 describe("LedgerPaymentService reconciliation when the provider's search fails (regression, issue 18)", () => {
   // Under provider 5xx faults a search answered an error object, which was read as "no charge found":
   // an authorization that existed was recorded failed/not-found and the buyer rejected while the money
   // was held. A failed lookup must be `unknown` and leave the row for the next reconciliation round.
   it("searchByKey answering a 5xx error body gives unknown, never not-found; the row stays needing reconciliation", async () => {
-    const clock = new ManualClock(0);
-    const model = new ProviderModel({ clock, merchants: [M] });
-    const lost = new FaultyProvider({ model, timeoutMs: 1000, decide: (op) => (op === "authorize" ? { kind: "response-lost" } : null) });
-    const { provider, state } = failingSearches(lost);
-    const ledger = new MemoryPaymentLedger({ clock });
-    const service = new LedgerPaymentService({ ledger, provider, merchantId: M, clock });
+    const { model, state, ledger, service } = lostAuthorizationWorld();
     expect((await service.authorize(authCommand)).status).toBe("unknown");
     expect(model.charges()).toHaveLength(1); // the charge exists: only its answer was lost
 
@@ -232,12 +237,7 @@ describe("LedgerPaymentService reconciliation when the provider's search fails (
   });
 
   it("searchByReference answering a 5xx error body throws from chargesFor and leaves a capture unknown, never not-found", async () => {
-    const clock = new ManualClock(0);
-    const model = new ProviderModel({ clock, merchants: [M] });
-    const lost = new FaultyProvider({ model, timeoutMs: 1000, decide: (op) => (op === "authorize" ? { kind: "response-lost" } : null) });
-    const { provider, state } = failingSearches(lost);
-    const ledger = new MemoryPaymentLedger({ clock });
-    const service = new LedgerPaymentService({ ledger, provider, merchantId: M, clock });
+    const { model, state, ledger, service } = lostAuthorizationWorld();
     await service.authorize(authCommand); // row unknown: capture reconciliation must find the charge by reference
     await expect(service.chargesFor(checkoutId)).rejects.toMatchObject({ status: 503 });
 
